@@ -1,7 +1,7 @@
-# Script mode: writes OUT with one byte array per file under DIR (see ui/assets.h).
+# Script mode: writes OUT with one byte array per file under DIR, sorted by path (see core/embedded.h).
 file(GLOB_RECURSE files RELATIVE ${DIR} ${DIR}/*)
 list(SORT files)
-set(body "// Generated from src/ui/assets by cmake/embed_run.cmake. Do not edit.\n#include \"ui/assets.h\"\n\nnamespace replyd::ui {\nnamespace {\n")
+set(body "// Generated from ${DIR} by cmake/embed_run.cmake. Do not edit.\n#include \"${HEADER}\"\n\nnamespace ${NAMESPACE} {\nnamespace {\n")
 set(table "")
 set(i 0)
 foreach(f IN LISTS files)
@@ -13,7 +13,7 @@ foreach(f IN LISTS files)
   string(APPEND table "    {\"/${f}\", std::string_view(reinterpret_cast<const char*>(kFile${i}), ${size})},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "}  // namespace\n\nstd::span<const Asset> assets() {\n  static const Asset kAssets[] = {\n${table}    {\"\", {}},\n  };\n  return {kAssets, ${i}};\n}\n\n}  // namespace replyd::ui\n")
+string(APPEND body "}  // namespace\n\nstd::span<const replyd::EmbeddedFile> embedded_files() {\n  static const replyd::EmbeddedFile kFiles[] = {\n${table}    {\"\", {}},\n  };\n  return {kFiles, ${i}};\n}\n\n}  // namespace ${NAMESPACE}\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
 file(REMOVE ${OUT}.tmp)
