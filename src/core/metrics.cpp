@@ -80,19 +80,34 @@ template class Family<Counter>;
 template class Family<Gauge>;
 template class Family<Histogram>;
 
+namespace {
+
+template <class Families>
+auto* find_family(Families& families, const std::string& name) {
+  for (auto& f : families) {
+    if (f.name() == name) return &f;
+  }
+  return static_cast<typename Families::value_type*>(nullptr);
+}
+
+}  // namespace
+
 Family<Counter>& Registry::counter(std::string name, std::string help, std::vector<std::string> labels) {
   std::lock_guard lock(mutex_);
+  if (auto* existing = find_family(counters_, name)) return *existing;
   return counters_.emplace_back(std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Gauge>& Registry::gauge(std::string name, std::string help, std::vector<std::string> labels) {
   std::lock_guard lock(mutex_);
+  if (auto* existing = find_family(gauges_, name)) return *existing;
   return gauges_.emplace_back(std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Histogram>& Registry::histogram(std::string name, std::string help, std::vector<std::string> labels,
                                        std::vector<double> bounds) {
   std::lock_guard lock(mutex_);
+  if (auto* existing = find_family(histograms_, name)) return *existing;
   return histograms_.emplace_back(std::move(name), std::move(help), std::move(labels), std::move(bounds));
 }
 

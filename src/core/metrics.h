@@ -83,6 +83,8 @@ class Family {
   std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;
 };
 
+// Asking twice for a family of the same name returns the same family (the first help and labels stay),
+// so two components that record the same metric share it instead of rendering it twice.
 class Registry {
  public:
   Family<Counter>& counter(std::string name, std::string help, std::vector<std::string> labels = {});

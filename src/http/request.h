@@ -52,11 +52,12 @@ class Request {
   Impl* impl_;
 };
 
-// A request for unit tests and fuzzing, built without a connection.
+// A request for unit tests and fuzzing, built without a connection: HTTP/1.1, remote address
+// "127.0.0.1"; a non-empty body without Content-Length or Transfer-Encoding gets a Content-Length.
 class OwnedRequest {
  public:
-  OwnedRequest(Method method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {},
-               std::string body = {});
+  OwnedRequest(Method method, std::string target,
+               std::vector<std::pair<std::string, std::string>> headers = {}, std::string body = {});
   ~OwnedRequest();
   OwnedRequest(OwnedRequest&&) noexcept;
   Request& get() { return request_; }

@@ -1,5 +1,11 @@
 // The response a handler returns. The connection adds Content-Length, Date, Server and the
 // keep-alive headers; a handler sets the status, its own headers and the body.
+//
+// The connection owns framing: Content-Length, Transfer-Encoding and Connection set by a handler are
+// not sent, except that "Connection: close" makes the connection close after this response. Date and
+// Server set by a handler replace the connection's. A status outside 200..599, or a header whose name
+// is not a token or whose value holds CR, LF or NUL, is a handler bug: the client gets a 500 problem.
+// 204 and 304 are sent without a body.
 #pragma once
 
 #include <string>
