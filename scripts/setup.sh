@@ -16,8 +16,12 @@ if [[ $purpose == test ]]; then
     python3                              # scripts/check_sources.py
     postgresql-15                        # a real server for the PostgreSQL store tests
     clang libclang-rt-14-dev             # libFuzzer targets
-    chromium nodejs npm                  # browser tests of the dashboard and demo pages
+    chromium                             # browser tests of the dashboard and demo pages
   )
+  # Node.js may come from elsewhere than Debian (NodeSource bundles npm into its nodejs package, which
+  # conflicts with Debian's npm): only ask apt for what is not already on the PATH.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()

@@ -19,6 +19,9 @@ step "build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build
 
+step "PostgreSQL server for the tests"
+source scripts/test_postgres.sh
+
 step "tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
 

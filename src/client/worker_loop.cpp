@@ -164,6 +164,16 @@ void WorkerLoop::run_job(Client& client, const LeasedJob& job, JobContext& conte
   acknowledge(client, job, context, std::move(outcome));
 }
 
+void WorkerLoop::flush_progress(Client& client, const LeasedJob& job, JobContext& context) {
+  // The heartbeat schedule coalesces progress, so the handler's last report ("100 %, done") is usually
+  // still pending when it returns; without this one request a succeeded job would show the progress of
+  // an earlier heartbeat forever. Best effort: the outcome matters more than its last progress line.
+  auto progress = context.take_progress();
+  if (!progress) return;
+  auto answer = client.heartbeat(job.id, job.lease_token, progress);
+  if (!answer) spdlog::debug("job {}: final progress not delivered: {}", job.id, answer.error().message());
+}
+
 void WorkerLoop::acknowledge(Client& client, const LeasedJob& job, JobContext& context,
                              HandlerOutcome outcome) {
   if (context.stop_reason() == StopReason::lease_lost) {
@@ -171,6 +181,7 @@ void WorkerLoop::acknowledge(Client& client, const LeasedJob& job, JobContext& c
     spdlog::info("job {}: lease lost while running; outcome dropped", job.id);
     return;
   }
+  if (outcome.succeeded) flush_progress(client, job, context);
   Jitter jitter;
   for (int attempt = 1;; ++attempt) {
     std::optional<ApiError> error;

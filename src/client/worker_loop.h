@@ -108,6 +108,8 @@ class WorkerLoop {
  private:
   void work(Client& client);
   void run_job(Client& client, const LeasedJob& job, JobContext& context);
+  // Sends progress the handler reported but no heartbeat carried yet (before a successful outcome).
+  void flush_progress(Client& client, const LeasedJob& job, JobContext& context);
   void acknowledge(Client& client, const LeasedJob& job, JobContext& context, HandlerOutcome outcome);
   void wait_backoff(Duration delay);
 

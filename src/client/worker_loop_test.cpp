@@ -103,6 +103,27 @@ TEST(WorkerLoop, HeartbeatsCarryProgressAndDeliverCancellation) {
   loop.stop();
 }
 
+TEST(WorkerLoop, TheLastProgressReachesTheServerBeforeTheResult) {
+  FakeWorkerQueue queue;
+  WorkerOptions o = options();
+  o.min_heartbeat_spacing = std::chrono::hours(1);  // after the first heartbeat, no scheduled one
+  WorkerLoop loop(queue.url(), o, [&](const LeasedJob&, JobContext& ctx) {
+    ctx.progress(5, 10, "half");  // the first heartbeat goes out at once
+    queue.wait_heartbeats(1);
+    ctx.progress(10, 10, "done");  // the schedule holds this one back for an hour
+    return HandlerOutcome::success(Blob{"text/plain", "ok"});
+  });
+  loop.start();
+  queue.add("j", "");
+  auto acks = queue.wait_acks(1);
+  loop.stop();
+  loop.join();
+  EXPECT_EQ(acks["j"].kind, "complete");
+  EXPECT_EQ(queue.heartbeat_bodies(),
+            (std::vector<std::string>{R"({"current":5,"total":10,"message":"half"})",
+                                      R"({"current":10,"total":10,"message":"done"})"}));
+}
+
 TEST(WorkerLoop, ALostLeaseDropsTheOutcome) {
   FakeWorkerQueue queue;
   queue.set_heartbeat_mode(FakeWorkerQueue::HeartbeatMode::lose);

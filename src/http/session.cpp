@@ -94,14 +94,32 @@ net::awaitable<bool> Session::wait_for_request() {
 }
 
 net::awaitable<beast::error_code> Session::read_head() {
-  // A head usually arrives whole with the first read: parse it in place rather than through
-  // async_read_header, which would complete through the scheduler.
-  beast::error_code ec;
-  buffer_.consume(parser_->put(buffer_.data(), ec));
-  if (ec != beast_http::error::need_more) co_return ec;
-  stream_.expires_at(header_deadline_);
-  auto [read_ec, bytes] = co_await beast_http::async_read_header(stream_, buffer_, *parser_, kAwait);
-  co_return read_ec;
+  // A head usually arrives whole with the first read and is parsed in place. When it comes in pieces,
+  // Beast consumes it field by field and checks its header limit only against the bytes not yet
+  // consumed, so on its own it would take a head of any size sent in parts: the budget is kept here,
+  // across reads, and handed to the parser as what is left of it.
+  const std::size_t budget = options_.max_header_bytes;
+  std::size_t consumed = 0;
+  for (;;) {
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(budget - consumed, std::numeric_limits<std::uint32_t>::max())));
+    beast::error_code ec;
+    std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    consumed += used;
+    if (ec != beast_http::error::need_more) co_return ec;
+    // The parser wants more than the budget holds: the head is larger than allowed. (Its own check can
+    // miss this when it resumes a search for the end of the head where the last one stopped.)
+    if (consumed + buffer_.size() >= budget) co_return beast_http::error::header_limit;
+    stream_.expires_at(header_deadline_);
+    auto [read_ec, bytes] = co_await stream_.async_read_some(buffer_.prepare(kReadSize), kAwait);
+    if (read_ec == net::error::eof) {
+      co_return consumed == 0 && buffer_.size() == 0 ? beast_http::error::end_of_stream
+                                                      : beast_http::error::partial_message;
+    }
+    if (read_ec) co_return read_ec;
+    buffer_.commit(bytes);
+  }
 }
 
 net::awaitable<beast::error_code> Session::read_body(std::size_t limit) {
@@ -129,8 +147,6 @@ net::awaitable<Session::Next> Session::serve_one() {
   arena_.rewind();
   parser_.emplace(std::piecewise_construct, std::make_tuple(),
                   std::make_tuple(ArenaAllocator<char>(&arena_)));
-  parser_->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   // The body limit depends on the route, known only once the head is parsed; the declared length is
   // checked against it then.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());

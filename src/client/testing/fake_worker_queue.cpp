@@ -52,6 +52,12 @@ std::map<std::string, Ack> FakeWorkerQueue::wait_acks(std::size_t n) {
   return acks_;
 }
 
+void FakeWorkerQueue::wait_heartbeats(std::size_t n) {
+  std::unique_lock lock(mutex_);
+  EXPECT_TRUE(cv_.wait_for(lock, kEventBound, [&] { return heartbeat_bodies_.size() >= n; }))
+      << "only " << heartbeat_bodies_.size() << " of " << n << " heartbeats arrived";
+}
+
 std::map<std::string, Ack> FakeWorkerQueue::acks() {
   std::lock_guard lock(mutex_);
   return acks_;
@@ -76,6 +82,7 @@ TestResponse FakeWorkerQueue::handle(const TestRequest& request) {
   }
   if (path.ends_with("/heartbeat")) {
     heartbeat_bodies_.push_back(request.body);
+    cv_.notify_all();
     if (mode_ == HeartbeatMode::lose) return TestResponse::problem(409, "Lease lost", "expired");
     if (mode_ != HeartbeatMode::keep_expiry) it->second.expires = clock_.now() + it->second.ttl;
     return TestResponse::json(

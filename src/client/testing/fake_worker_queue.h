@@ -50,6 +50,8 @@ class FakeWorkerQueue {
   std::map<std::string, Ack> wait_acks(std::size_t n);
   std::map<std::string, Ack> acks();
   std::vector<std::string> heartbeat_bodies();
+  // Waits until `n` heartbeats have arrived (or a minute passed, which fails the calling test).
+  void wait_heartbeats(std::size_t n);
 
  private:
   struct Pending {
