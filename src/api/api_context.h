@@ -5,6 +5,7 @@
 #include "engine/job_service.h"
 #include "http/request.h"
 
+#include <chrono>
 #include <string>
 
 namespace replyd::api {
@@ -16,6 +17,8 @@ struct ApiOptions {
   std::string fallback_base_url = "http://127.0.0.1:8080";
   std::size_t max_payload_bytes = 64 * 1024 * 1024;
   std::size_t max_result_bytes = 64 * 1024 * 1024;
+  // Event streams send a comment after this long without an event, so proxies keep them open.
+  std::chrono::milliseconds sse_heartbeat{15000};
 };
 
 struct ApiContext {

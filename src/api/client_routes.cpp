@@ -15,6 +15,13 @@ namespace {
 namespace net = boost::asio;
 using std::chrono::seconds;
 
+// The wait the server honours: what the client asked, capped by --max-wait (RFC 7240: Preference-Applied
+// tells what was applied, so a capped wait reports the cap).
+int applied_wait(const ApiContext& context, int asked) {
+  auto cap = std::chrono::ceil<seconds>(context.jobs.options().max_wait).count();
+  return static_cast<int>(std::min<std::int64_t>(asked, cap));
+}
+
 net::awaitable<http::Response> submit(ApiContext& context, http::Exchange& exchange) {
   http::Request& request = exchange.request();
   auto spec = parse_submit_options(request.query_params(), context.jobs.clock().now());
@@ -50,7 +57,7 @@ net::awaitable<http::Response> submit(ApiContext& context, http::Exchange& excha
   http::Response response;
   if (wait && is_terminal(job->state)) {
     response = job_status_response(context, *job, base);
-    response.set_header("Preference-Applied", fmt::format("wait={}", *wait));
+    response.set_header("Preference-Applied", fmt::format("wait={}", applied_wait(context, *wait)));
   } else {
     response = job_document_response(202, *job, base);
     response.set_header("Location", job_url(base, job->id));
@@ -62,6 +69,19 @@ net::awaitable<http::Response> submit(ApiContext& context, http::Exchange& excha
   co_return response;
 }
 
+// The status answer, read after any wait: its own coroutine, so that a parked long-poll's frames hold
+// no copy of the job (see JobService::wait_for_change).
+net::awaitable<http::Response> status_answer(ApiContext& context, JobId id, std::optional<int> wait,
+                                             std::string base_url) {
+  auto job = co_await context.jobs.get(id);
+  if (!job) co_return error_response(job.error());
+  auto response = job_status_response(context, *job, base_url);
+  if (wait) response.set_header("Preference-Applied", fmt::format("wait={}", applied_wait(context, *wait)));
+  // The answer depends on Prefer whether or not this request sent one: caches must key on it.
+  response.set_header("Vary", "Prefer");
+  co_return response;
+}
+
 net::awaitable<http::Response> get_status(ApiContext& context, http::Exchange& exchange) {
   http::Request& request = exchange.request();
   auto id = path_job_id(request);
@@ -69,21 +89,15 @@ net::awaitable<http::Response> get_status(ApiContext& context, http::Exchange& e
   auto preferences = request_preferences(request);
   if (!preferences) co_return error_response(preferences.error());
 
-  Result<Job> job = Error(Errc::internal, "unset");
   std::optional<int> wait = preferences->wait_seconds;
   if (wait && *wait > 0) {
     exchange.cancel_on_peer_close();
-    job = co_await context.jobs.wait_finished(*id, seconds(*wait));
-  } else {
-    job = co_await context.jobs.get(*id);
+    auto end = co_await context.jobs.wait_for_change(*id, 0, /*terminal_only=*/true, seconds(*wait));
+    if (!end) co_return error_response(end.error());
+    // The client left: nobody reads an answer, and nothing more may be awaited.
+    if (*end == engine::JobService::WaitEnd::cancelled) co_return http::Response{};
   }
-  if (!job) co_return error_response(job.error());
-  auto response = job_status_response(context, *job, context.base_url(request));
-  if (wait) {
-    response.set_header("Preference-Applied", fmt::format("wait={}", *wait));
-    response.set_header("Vary", "Prefer");
-  }
-  co_return response;
+  co_return co_await status_answer(context, *id, wait, context.base_url(request));
 }
 
 net::awaitable<http::Response> get_result(ApiContext& context, http::Exchange& exchange) {

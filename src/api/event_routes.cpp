@@ -1,7 +1,8 @@
 // Server-Sent Events for one job: GET /v1/jobs/{id}/events.
 //
 // Events carry the whole status document, so the stream is a sequence of states, not a log: each
-// event's id is the job's version, which increases with every stored change. A reconnecting client
+// event's id is the job's event id (engine/progress_board.h: the stored version times 1000, plus the
+// progress updates kept in memory on top of it), which increases with every change. A reconnecting client
 // sends the last id it saw (Last-Event-ID header, or last_event_id in the query for code that cannot
 // set headers) and gets the current state if anything changed since, then the live changes: nothing it
 // has not seen is skipped, and nothing it has seen is sent again.
@@ -19,7 +20,6 @@ namespace {
 
 namespace net = boost::asio;
 
-constexpr auto kHeartbeat = std::chrono::seconds(15);
 constexpr std::chrono::milliseconds kRetryMillis{2000};
 
 Result<std::int64_t> last_event_id(const http::Request& request) {
@@ -34,6 +34,37 @@ std::string_view event_name(const Job& job, std::optional<JobState> previous) {
   return previous && *previous == job.state ? "progress" : "status";
 }
 
+// What the stream has sent so far, and the text of the next chunk.
+struct StreamState {
+  std::int64_t sent_id = 0;
+  std::optional<JobState> sent_state;
+  std::string frame;
+};
+
+// Reads the job and appends its event to state.frame when it changed since the last one sent; true
+// when the job is terminal. Its own coroutine, so that an idle stream's frames hold no copy of the job
+// (see JobService::wait_for_change). not_found once retention removed the job.
+net::awaitable<Result<bool>> append_current(ApiContext& context, JobId id, std::string base, StreamState& state) {
+  auto view = co_await context.jobs.view(id);
+  if (!view) co_return view.error();
+  const Job& job = view->job;
+  if (view->event_id > state.sent_id) {
+    state.frame += http::sse_event(event_name(job, state.sent_state), std::to_string(view->event_id),
+                                   status_document(job, base));
+    state.sent_id = view->event_id;
+    state.sent_state = job.state;
+  }
+  co_return is_terminal(job.state);
+}
+
+// Whether the client saw the job's terminal event already (then 204 tells an EventSource not to
+// reconnect). not_found.
+net::awaitable<Result<bool>> seen_the_end(ApiContext& context, JobId id, std::int64_t last_id) {
+  auto view = co_await context.jobs.view(id);
+  if (!view) co_return view.error();
+  co_return is_terminal(view->job.state) && view->event_id <= last_id;
+}
+
 net::awaitable<http::Response> job_events(ApiContext& context, http::Exchange& exchange) {
   http::Request& request = exchange.request();
   auto id = path_job_id(request);
@@ -43,38 +74,28 @@ net::awaitable<http::Response> job_events(ApiContext& context, http::Exchange& e
   }
   auto last_id = last_event_id(request);
   if (!last_id) co_return error_response(last_id.error());
-  auto job = co_await context.jobs.get(*id);
-  if (!job) co_return error_response(job.error());
-  // The client saw the end already: 204 tells an EventSource not to reconnect.
-  if (is_terminal(job->state) && job->version <= *last_id) co_return http::Response::empty(204);
+  auto seen = co_await seen_the_end(context, *id, *last_id);
+  if (!seen) co_return error_response(seen.error());
+  if (*seen) co_return http::Response::empty(204);
 
-  http::Response head;
-  head.status = 200;
-  head.set_header("Content-Type", "text/event-stream");
-  head.set_header("Cache-Control", "no-store");
-  head.set_header("X-Accel-Buffering", "no");  // nginx: pass events through at once
+  http::Response head = event_stream_head();
   exchange.cancel_on_peer_close();
   if (!co_await exchange.begin_stream(std::move(head))) co_return http::Response{};
 
   std::string base = context.base_url(request);
-  std::string frame = http::sse_retry(kRetryMillis);
-  std::int64_t sent_version = *last_id;
-  std::optional<JobState> sent_state;
+  StreamState state{*last_id, std::nullopt, http::sse_retry(kRetryMillis)};
   while (true) {
-    if (job->version > sent_version) {
-      frame += http::sse_event(event_name(*job, sent_state), std::to_string(job->version),
-                               status_document(*job, base));
-      sent_version = job->version;
-      sent_state = job->state;
-    } else if (frame.empty()) {
-      frame = http::sse_comment("keep-alive");
-    }
-    if (!co_await exchange.write_chunk(frame)) co_return http::Response{};
-    frame.clear();
-    if (is_terminal(job->state) || context.jobs.stopping()) co_return http::Response{};
-    job = co_await context.jobs.wait_newer(*id, sent_version, kHeartbeat);
+    auto terminal = co_await append_current(context, *id, base, state);
     // Retention removed the job while we streamed: the stream has nothing more to say.
-    if (!job) co_return http::Response{};
+    if (!terminal) co_return http::Response{};
+    if (state.frame.empty()) state.frame = http::sse_comment("keep-alive");
+    if (!co_await exchange.write_chunk(state.frame)) co_return http::Response{};
+    state.frame.clear();
+    state.frame.shrink_to_fit();  // an idle stream keeps no event text
+    if (*terminal || context.jobs.stopping()) co_return http::Response{};
+    auto end = co_await context.jobs.wait_for_change(*id, state.sent_id, /*terminal_only=*/false,
+                                                     context.options.sse_heartbeat);
+    if (!end || *end == engine::JobService::WaitEnd::cancelled) co_return http::Response{};
   }
 }
 

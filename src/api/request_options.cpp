@@ -1,5 +1,6 @@
 #include "api/request_options.h"
 
+#include "core/file_name.h"
 #include "core/time_format.h"
 
 #include <fmt/format.h>
@@ -117,9 +118,15 @@ Result<JobSpec> parse_submit_options(const QueryParams& params, TimePoint now) {
         return invalid("'callback' must be an absolute http:// or https:// URL of at most 2048 characters");
       }
       spec.callback_url = value;
+    } else if (name == "filename") {
+      if (!valid_file_name(value)) {
+        return invalid("'filename' must be 1 to 255 bytes without '/', '\\', control characters, and not '.' or '..'");
+      }
+      spec.filename = value;
     } else {
       return invalid(fmt::format(
-          "unknown parameter '{}'; submit accepts priority, delay, run_at, timeout, max_attempts, ttl, callback",
+          "unknown parameter '{}'; submit accepts priority, delay, run_at, timeout, max_attempts, ttl, callback, "
+          "filename",
           name.substr(0, 64)));
     }
   }

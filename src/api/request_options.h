@@ -18,7 +18,7 @@ namespace replyd::api {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// Submit options: priority, delay | run_at, timeout, max_attempts, ttl, callback. Unknown or repeated
+// Submit options: priority, delay | run_at, timeout, max_attempts, ttl, callback, filename. Unknown or repeated
 // parameters are refused (a typo must not silently become a default). `queue` is not set here.
 // max_attempts and ttl stay 0 when absent (the engine applies its defaults).
 Result<JobSpec> parse_submit_options(const QueryParams& params, TimePoint now);

@@ -74,6 +74,18 @@ TEST(SubmitOptions, RefusesRepeatsAndConflicts) {
             Errc::invalid_argument);
 }
 
+TEST(SubmitOptions, FilenameIsOnePathSegment) {
+  auto spec = parse_submit_options({{"filename", "Grüße 2026.pdf"}}, now());
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->filename, "Grüße 2026.pdf");
+  for (std::string bad : {std::string(), std::string("."), std::string(".."), std::string("a/b"), std::string("a\\b"),
+                          std::string("a\nb"), std::string(256, 'x')}) {
+    auto r = parse_submit_options({{"filename", bad}}, now());
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().detail().find("'filename'"), std::string::npos);
+  }
+}
+
 TEST(ListQuery, ParsesFiltersAndCursor) {
   auto q = parse_list_query({{"queue", "email"}, {"status", "running"}, {"limit", "10"}, {"cursor", encode_cursor(42)}});
   ASSERT_TRUE(q);

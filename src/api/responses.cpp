@@ -47,4 +47,13 @@ Result<WaitPreference> request_preferences(const http::Request& request) {
 
 http::Response job_not_found() { return error_response(Error(Errc::not_found, "no job with this id")); }
 
+http::Response event_stream_head() {
+  http::Response head;
+  head.status = 200;
+  head.set_header("Content-Type", "text/event-stream");
+  head.set_header("Cache-Control", "no-store");
+  head.set_header("X-Accel-Buffering", "no");  // nginx: pass events through at once
+  return head;
+}
+
 }  // namespace replyd::api

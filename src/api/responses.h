@@ -33,4 +33,8 @@ Result<WaitPreference> request_preferences(const http::Request& request);
 // 404 for an unknown or malformed job id.
 http::Response job_not_found();
 
+// The head of an event stream (200, text/event-stream, no caching, no proxy buffering), for
+// Exchange::begin_stream.
+http::Response event_stream_head();
+
 }  // namespace replyd::api

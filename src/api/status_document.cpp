@@ -47,6 +47,24 @@ void write_progress(JsonWriter& w, const Progress& p) {
   w.end_object();
 }
 
+// The webhook delivery: state, attempts so far, the last error, when the next attempt is due.
+void write_callback(JsonWriter& w, const CallbackStatus& c) {
+  w.begin_object();
+  w.key("url");
+  w.string(c.url);
+  w.key("state");
+  w.string(to_string(c.state));
+  w.key("attempts");
+  w.number(std::int64_t{c.attempts});
+  if (!c.last_error.empty()) {
+    w.key("last_error");
+    w.string(c.last_error);
+  }
+  time_member(w, "next_attempt_at", c.next_attempt_at);
+  time_member(w, "delivered_at", c.delivered_at);
+  w.end_object();
+}
+
 }  // namespace
 
 std::string job_url(std::string_view base_url, const JobId& id) {
@@ -71,6 +89,10 @@ void write_status_document(JsonWriter& w, const Job& job, std::string_view base_
   w.string(to_string(job.state));
   w.key("priority");
   w.number(std::int64_t{job.priority});
+  if (!job.filename.empty()) {
+    w.key("filename");
+    w.string(job.filename);
+  }
   if (job.progress) {
     w.key("progress");
     write_progress(w, *job.progress);
@@ -106,6 +128,10 @@ void write_status_document(JsonWriter& w, const Job& job, std::string_view base_
     w.key("size");
     w.number(job.result_size);
     w.end_object();
+  }
+  if (job.callback) {
+    w.key("callback");
+    write_callback(w, *job.callback);
   }
   w.key("links");
   w.begin_object();

@@ -42,6 +42,26 @@ TEST_F(StatusDocumentTest, QueuedJob) {
   EXPECT_FALSE(links.contains("result"));
 }
 
+TEST_F(StatusDocumentTest, CallbackShowsTheDelivery) {
+  Job job = make();
+  EXPECT_FALSE(doc(job).contains("callback"));
+  job.callback = CallbackStatus{"http://hooks.test/a", DeliveryState::pending, 2, "HTTP 500",
+                                clock.now() + 10s, std::nullopt};
+  auto c = doc(job)["callback"].as_object();
+  EXPECT_EQ(c["url"].as_string(), "http://hooks.test/a");
+  EXPECT_EQ(c["state"].as_string(), "pending");
+  EXPECT_EQ(c["attempts"].as_int64(), 2);
+  EXPECT_EQ(c["last_error"].as_string(), "HTTP 500");
+  EXPECT_EQ(c["next_attempt_at"].as_string(), "2026-01-01T00:00:10.000Z");
+  EXPECT_FALSE(c.contains("delivered_at"));
+  job.callback = CallbackStatus{"http://hooks.test/a", DeliveryState::delivered, 3, "", std::nullopt, clock.now()};
+  c = doc(job)["callback"].as_object();
+  EXPECT_EQ(c["state"].as_string(), "delivered");
+  EXPECT_FALSE(c.contains("last_error"));
+  EXPECT_FALSE(c.contains("next_attempt_at"));
+  EXPECT_EQ(c["delivered_at"].as_string(), "2026-01-01T00:00:00.000Z");
+}
+
 TEST_F(StatusDocumentTest, RunningWithProgress) {
   Job job = make();
   lifecycle::start_attempt(job, clock.now(), 30s, "t");

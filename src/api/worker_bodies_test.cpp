@@ -51,3 +51,38 @@ TEST(FailBody, RefusesMalformed) {
 
 }  // namespace
 }  // namespace replyd::api
+
+namespace replyd::api {
+namespace {
+
+TEST(CompleteBatchBody, ParsesItemsWithDefaults) {
+  auto items = parse_complete_batch_body(
+      R"({"jobs":[{"id":"a","lease_token":"t1","content_type":"text/plain","result_base64":"aGk="},)"
+      R"({"id":"b","lease_token":"t2"}]})",
+      10);
+  ASSERT_TRUE(items) << items.error().detail();
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_EQ((*items)[0].id, "a");
+  EXPECT_EQ((*items)[0].lease_token, "t1");
+  EXPECT_EQ((*items)[0].result.content_type, "text/plain");
+  EXPECT_EQ((*items)[0].result.bytes, "hi");
+  EXPECT_EQ((*items)[1].result.content_type, "application/octet-stream");
+  EXPECT_EQ((*items)[1].result.bytes, "");
+}
+
+TEST(CompleteBatchBody, RefusesMalformedAndOversizedBatches) {
+  for (std::string_view bad :
+       {"", "[]", R"({"jobs":[]})", R"({"jobs":[1]})", R"({"jobs":[{"id":"a"}]})", R"({"jobs":[{"lease_token":"t"}]})",
+        R"({"jobs":[{"id":"","lease_token":"t"}]})", R"({"jobs":[{"id":"a","lease_token":"t","content_type":""}]})",
+        R"({"jobs":[{"id":"a","lease_token":"t","result_base64":"%%"}]})",
+        R"({"jobs":[{"id":"a","lease_token":"t","result_base64":1}]})",
+        R"({"jobs":[{"id":"a","lease_token":"t","other":1}]})", R"({"jobs":[],"more":1})"}) {
+    auto items = parse_complete_batch_body(bad, 10);
+    ASSERT_FALSE(items) << bad;
+    EXPECT_EQ(items.error().code(), Errc::invalid_argument) << bad;
+  }
+  EXPECT_FALSE(parse_complete_batch_body(R"({"jobs":[{"id":"a","lease_token":"t"},{"id":"b","lease_token":"t"}]})", 1));
+}
+
+}  // namespace
+}  // namespace replyd::api

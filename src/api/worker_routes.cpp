@@ -1,4 +1,4 @@
-// The worker protocol (DESIGN.md section 3): lease (single and batch form), heartbeat, complete, fail.
+// The worker protocol (DESIGN.md section 3): lease and complete (single and batch forms), heartbeat, fail.
 #include "api/json_writer.h"
 #include "api/problem_mapping.h"
 #include "api/request_options.h"
@@ -128,6 +128,71 @@ net::awaitable<http::Response> complete(ApiContext& context, http::Exchange& exc
   co_return job_document_response(200, *job, context.base_url(request));
 }
 
+// One answer per item of a batch complete: {"id", "status": 200, "state"} or {"id", "status", "error":
+// problem}, the status being what the single-job form would have answered for that item.
+void write_complete_answer(JsonWriter& w, std::string_view id, const Result<Job>& job) {
+  w.begin_object();
+  w.key("id");
+  w.string(id);
+  if (job) {
+    w.key("status");
+    w.number(std::int64_t{200});
+    w.key("state");
+    w.string(to_string(job->state));
+  } else {
+    ProblemInfo info = problem_info(job.error().code());
+    w.key("status");
+    w.number(std::int64_t{info.status});
+    w.key("error");
+    w.begin_object();
+    w.key("type");
+    w.string(info.type);
+    w.key("title");
+    w.string(info.title);
+    w.key("status");
+    w.number(std::int64_t{info.status});
+    w.key("detail");
+    w.string(job.error().detail());
+    w.end_object();
+  }
+  w.end_object();
+}
+
+// POST /v1/jobs:complete: many completes in one request, each answered on its own. Items whose id does
+// not parse are answered 404 without reaching the store, like the single form.
+net::awaitable<http::Response> complete_batch(ApiContext& context, http::Exchange& exchange) {
+  http::Request& request = exchange.request();
+  if (!request.query_params().empty()) co_return bad_request("batch complete accepts no query parameters");
+  auto items = parse_complete_batch_body(request.body(), context.jobs.options().max_lease_batch);
+  if (!items) co_return error_response(items.error());
+
+  std::vector<Result<Job>> answers(items->size(), Result<Job>(Error(Errc::not_found, "no job with this id")));
+  std::vector<std::size_t> sent;  // index in `items` of each request sent to the engine
+  std::vector<store::CompleteRequest> requests;
+  requests.reserve(items->size());
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    CompleteItem& item = (*items)[i];
+    auto id = JobId::parse(item.id);
+    if (!id) continue;
+    sent.push_back(i);
+    requests.push_back(store::CompleteRequest{*id, std::move(item.lease_token), TimePoint{}, std::move(item.result)});
+  }
+  auto results = co_await context.jobs.complete_batch(std::move(requests));
+  for (std::size_t k = 0; k < results.size(); ++k) answers[sent[k]] = std::move(results[k]);
+
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  w.key("jobs");
+  w.begin_array();
+  for (std::size_t i = 0; i < items->size(); ++i) write_complete_answer(w, (*items)[i].id, answers[i]);
+  w.end_array();
+  w.end_object();
+  auto response = http::Response::json(200, std::move(body));
+  response.set_header("Cache-Control", "no-store");
+  co_return response;
+}
+
 net::awaitable<http::Response> fail(ApiContext& context, http::Exchange& exchange) {
   http::Request& request = exchange.request();
   auto id = path_job_id(request);
@@ -154,6 +219,9 @@ void register_worker_routes(http::Router& router, ApiContext& context) {
       http::RouteOptions{kSmallBody, false});
   router.add(
       Method::post, "/v1/jobs/{id}/complete", [&context](http::Exchange& ex) { return complete(context, ex); },
+      http::RouteOptions{context.options.max_result_bytes, /*require_length=*/true});
+  router.add(
+      Method::post, "/v1/jobs:complete", [&context](http::Exchange& ex) { return complete_batch(context, ex); },
       http::RouteOptions{context.options.max_result_bytes, /*require_length=*/true});
   router.add(
       Method::post, "/v1/jobs/{id}/fail", [&context](http::Exchange& ex) { return fail(context, ex); },

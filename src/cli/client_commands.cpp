@@ -3,6 +3,8 @@
 // detail to stderr.
 #include "cli/commands.h"
 #include "client/client.h"
+#include "cli/progress_printer.h"
+#include "client/job_follower.h"
 #include "client/job_waiter.h"
 
 #include <fmt/format.h>
@@ -184,6 +186,7 @@ struct WaitArgs {
   CommonArgs common;
   std::string id;
   int poll_s = 5;
+  bool no_stream = false;
 };
 
 int run_wait(const WaitArgs& a) {
@@ -195,17 +198,20 @@ int run_wait(const WaitArgs& a) {
     return kWaitError;
   }
   client::Client& client = *maybe_client;
-  client::WaitOptions options;
-  options.poll_s = a.poll_s;
-  std::string last_state, last_progress;
-  auto done =
-      client::wait_for_job(client, client::job_id_from(a.id), options, [&](const client::JobStatus& s) {
-        if (s.status != last_state && !s.finished()) std::cout << s.status << std::endl;
-        std::string line = client::progress_text(s);
-        if (!line.empty() && line != last_progress) std::cout << line << std::endl;
-        last_state = s.status;
-        last_progress = line;
-      });
+  client::FollowOptions options;
+  options.polling.poll_s = a.poll_s;
+  // A bar redrawn in place only on a terminal; pipes and logs get plain lines.
+  ProgressPrinter printer(std::cout, ::isatty(STDOUT_FILENO) == 1);
+  std::function<void(const client::JobStatus&)> on_update = [&printer](const client::JobStatus& s) {
+    printer.update(s);
+  };
+  std::function<void(const client::ApiError&)> on_fallback = [](const client::ApiError& e) {
+    std::cerr << "replyd: event stream unavailable (" << e.message() << "), polling instead\n";
+  };
+  std::string id = client::job_id_from(a.id);
+  auto done = a.no_stream ? client::wait_for_job(client, id, options.polling, on_update)
+                          : client::follow_job(client, id, options, on_update, on_fallback);
+  printer.finish();
   if (!done) {
     report(done.error());
     return kWaitError;
@@ -242,9 +248,11 @@ void add_client_commands(CLI::App& app, Runner& run) {
   add_common(w, wait_args->common, true);
   add_id(w, wait_args->id);
   w->add_option("--poll", wait_args->poll_s,
-                "Longest single long-poll, in seconds: progress shows at least this often")
+                "When polling: longest single long-poll, in seconds (progress shows at least this often)")
       ->check(CLI::Range(1, 300))
       ->capture_default_str();
+  w->add_flag("--no-stream", wait_args->no_stream,
+              "Poll (long-polls paced by Retry-After) instead of following the job's event stream");
   w->callback([&run, wait_args] { run = [wait_args] { return run_wait(*wait_args); }; });
 
   auto* r = app.add_subcommand("result", "Write a finished job's result to stdout or a file");

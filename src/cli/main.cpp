@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   replyd::cli::add_worker_command(app, run);
   replyd::cli::add_client_commands(app, run);
   replyd::cli::add_migrate_command(app, run);
+  replyd::cli::add_watch_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,8 @@
 #include "engine/job_service.h"
 #include "engine/maintenance.h"
 #include "engine/notifier.h"
+#include "engine/webhook_dispatcher.h"
+#include "engine/webhook_http_sender.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/open_store.h"
@@ -17,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -29,6 +32,9 @@ int serve(const ServeOptions& options) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("replyd"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // A file-size limit (RLIMIT_FSIZE) reached by the store must fail that write with EFBIG, which the
+  // store answers as "storage full" (503), instead of killing the server with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   metrics::Registry registry;
   SystemClock clock;
@@ -48,8 +54,17 @@ int serve(const ServeOptions& options) {
   maintenance.start(io);
 
   std::string url = options.api.public_url.empty() ? server.base_url() : options.api.public_url;
+  // Webhooks only run when a secret is configured: without one, submit refuses callbacks.
+  std::unique_ptr<engine::HttpWebhookSender> webhook_sender;
+  std::unique_ptr<engine::WebhookDispatcher> webhooks;
+  if (options.engine.webhooks.enabled()) {
+    webhook_sender = std::make_unique<engine::HttpWebhookSender>(options.engine.webhooks);
+    webhooks = std::make_unique<engine::WebhookDispatcher>(*store, notifier, clock, options.engine.webhooks,
+                                                           *webhook_sender, url, registry);
+    webhooks->start(io);
+  }
   std::unique_ptr<DemoWorkers> demo;
-  if (options.demo) demo = start_demo_workers(server.base_url(), options.demo_duration_s);
+  if (options.demo) demo = start_demo_workers(server.base_url(), options.demo_settings);
 
   // Stop in order: wake every long wait so it answers now, stop the background duties and the demo
   // workers, let in-flight requests finish (bounded by the grace period), then close the store.
@@ -66,6 +81,7 @@ int serve(const ServeOptions& options) {
         spdlog::info("received signal {}, stopping (grace {} s)", signal, options.shutdown_grace_s);
         jobs.shutdown();
         maintenance.stop();
+        if (webhooks) webhooks->stop();
         if (demo) demo->request_stop();
         auto grace = std::chrono::milliseconds(static_cast<long>(options.shutdown_grace_s * 1000));
         server.stop(grace, [&signals, &io] {
@@ -77,7 +93,10 @@ int serve(const ServeOptions& options) {
   signals.async_wait(on_signal);
 
   std::printf("replyd listening on %s (store %s)\n", url.c_str(), options.store_uri.c_str());
-  if (options.demo) std::printf("demo workers serve queue 'demo'; dashboard at %s/ui/\n", url.c_str());
+  if (options.demo) {
+    std::printf("demo workers serve queues %s; dashboard at %s/ui/\n",
+                demo_queue_names(options.demo_settings).c_str(), url.c_str());
+  }
   std::fflush(stdout);
   spdlog::info("listening on {} with {} threads, store {}", server.base_url(), options.threads, options.store_uri);
 

@@ -1,7 +1,10 @@
 #include "cli/serve_options.h"
 
+#include "cli/webhook_flags.h"
+
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <thread>
 
 namespace replyd::cli {
@@ -11,8 +14,10 @@ struct ServeOptionValues {
   double lease_ttl_s = 30, max_wait_s = 60, retry_base_s = 1, retry_cap_s = 300;
   double ttl_s = 86400, max_ttl_s = 30 * 86400, idempotency_ttl_s = 86400;
   double reaper_interval_s = 1, retention_interval_s = 10;
+  double sse_heartbeat_s = 15, progress_interval_s = 1;
   std::string sync = "full";
   std::vector<std::string> queue_max_attempts;
+  std::shared_ptr<WebhookFlagValues> webhooks;
 };
 
 namespace {
@@ -20,6 +25,15 @@ namespace {
 Duration seconds_to_duration(double s, const char* name) {
   if (!(s > 0) || s > 10 * 366 * 86400.0) throw CLI::ValidationError(name, "must be a positive number of seconds");
   return Duration(static_cast<Duration::rep>(s * 1e6));
+}
+
+// Uploads sit beside the SQLite database (the data directory); a PostgreSQL deployment has none.
+std::string default_upload_dir(const std::string& store_uri) {
+  if (store_uri.starts_with("sqlite:")) {
+    auto parent = std::filesystem::path(store_uri.substr(7)).parent_path();
+    return (parent.empty() ? std::filesystem::path("uploads") : parent / "uploads").string();
+  }
+  return "replyd-data/uploads";
 }
 
 std::chrono::milliseconds seconds_to_ms(double s, const char* name) {
@@ -71,6 +85,11 @@ std::shared_ptr<ServeOptionValues> add_serve_options(CLI::App& c, ServeOptions& 
   c.add_option("--max-ttl", v->max_ttl_s, "Longest retention a client may ask for, seconds")->envname("REPLYD_MAX_TTL");
   c.add_option("--idempotency-ttl", v->idempotency_ttl_s, "How long an Idempotency-Key is remembered, seconds")
       ->envname("REPLYD_IDEMPOTENCY_TTL");
+  c.add_option("--sse-heartbeat", v->sse_heartbeat_s, "Seconds between heartbeat comments on an idle event stream")
+      ->envname("REPLYD_SSE_HEARTBEAT");
+  c.add_option("--progress-interval", v->progress_interval_s,
+               "Seconds between stored progress writes of one job; updates in between are kept in memory")
+      ->envname("REPLYD_PROGRESS_INTERVAL");
   c.add_option("--reaper-interval", v->reaper_interval_s, "Seconds between looks for expired leases")
       ->envname("REPLYD_REAPER_INTERVAL");
   c.add_option("--retention-interval", v->retention_interval_s, "Seconds between retention passes")
@@ -87,8 +106,26 @@ std::shared_ptr<ServeOptionValues> add_serve_options(CLI::App& c, ServeOptions& 
 
   c.add_option("--shutdown-grace", o.shutdown_grace_s, "Seconds in-flight requests get to finish on SIGTERM")
       ->envname("REPLYD_SHUTDOWN_GRACE");
-  c.add_flag("--demo", o.demo, "Also run the built-in demo workers (queue 'demo')")->envname("REPLYD_DEMO");
-  c.add_option("--demo-duration", o.demo_duration_s, "Seconds a demo job takes")->envname("REPLYD_DEMO_DURATION");
+  c.add_flag("--demo", o.demo, "Also run the demo workers (queues demo, upload, report; email with --smtp-url)")->envname("REPLYD_DEMO");
+  c.add_option("--demo-duration", o.demo_settings.duration_s, "Seconds a demo job takes")->envname("REPLYD_DEMO_DURATION");
+  c.add_option("--upload-dir", o.demo_settings.upload_dir,
+               "Directory the demo upload worker stores files in (default: 'uploads' beside the SQLite database, "
+               "else replyd-data/uploads)")
+      ->envname("REPLYD_UPLOAD_DIR");
+  c.add_option("--upload-url", o.demo_settings.upload_url,
+               "HTTP storage server the demo upload worker PUTs files to instead (see examples/storage_server)")
+      ->envname("REPLYD_UPLOAD_URL");
+  c.add_option("--upload-chunk-size", o.demo_settings.upload_chunk_bytes, "Bytes per uploaded chunk (demo upload worker)")
+      ->envname("REPLYD_UPLOAD_CHUNK_SIZE")->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
+  c.add_option("--demo-upload-chunk-delay", o.demo_settings.upload_chunk_delay_s,
+               "Seconds the demo upload worker pauses after each chunk, so the progress bar visibly moves")
+      ->envname("REPLYD_DEMO_UPLOAD_CHUNK_DELAY")->check(CLI::Range(0.0, 60.0));
+  c.add_option("--smtp-url", o.demo_settings.smtp_url,
+               "SMTP server of the demo email worker, smtp://host:port (queue 'email' runs only when set)")
+      ->envname("REPLYD_SMTP_URL");
+  c.add_option("--smtp-from", o.demo_settings.smtp_from, "Sender address of the demo email worker")
+      ->envname("REPLYD_SMTP_FROM");
+  v->webhooks = add_webhook_flags(c, o.engine.webhooks);
   return v;
 }
 
@@ -105,6 +142,8 @@ void finish_serve_options(const ServeOptionValues& v, ServeOptions& o) {
   o.engine.max_ttl = seconds_to_duration(v.max_ttl_s, "--max-ttl");
   o.engine.idempotency_ttl = seconds_to_duration(v.idempotency_ttl_s, "--idempotency-ttl");
   o.engine.reaper_interval = seconds_to_duration(v.reaper_interval_s, "--reaper-interval");
+  o.api.sse_heartbeat = seconds_to_ms(v.sse_heartbeat_s, "--sse-heartbeat");
+  o.engine.progress_persist_interval = seconds_to_duration(v.progress_interval_s, "--progress-interval");
   o.engine.retention_interval = seconds_to_duration(v.retention_interval_s, "--retention-interval");
   for (const auto& entry : v.queue_max_attempts) {
     auto eq = entry.find('=');
@@ -120,7 +159,9 @@ void finish_serve_options(const ServeOptionValues& v, ServeOptions& o) {
     o.engine.queue_max_attempts[entry.substr(0, eq)] = n;
   }
   if (o.engine.default_ttl > o.engine.max_ttl) throw CLI::ValidationError("--ttl", "may not exceed --max-ttl");
+  finish_webhook_flags(*v.webhooks, o.engine.webhooks);
   o.store.synchronous_full = v.sync == "full";
+  if (o.demo_settings.upload_dir.empty()) o.demo_settings.upload_dir = default_upload_dir(o.store_uri);
   o.api.max_payload_bytes = o.server.max_body_bytes;
   o.api.max_result_bytes = o.server.max_body_bytes;
   if (o.threads == 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/api_context.h"
+#include "cli/demo_workers.h"
 #include "engine/engine_options.h"
 #include "http/server.h"
 #include "store/open_store.h"
@@ -19,7 +20,7 @@ struct ServeOptions {
   std::string log_level = "info";
   double shutdown_grace_s = 10;
   bool demo = false;
-  double demo_duration_s = 5;
+  DemoSettings demo_settings;  // the demo workers, with --demo
   http::ServerOptions server;
   api::ApiOptions api;
   engine::EngineOptions engine;

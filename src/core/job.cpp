@@ -21,6 +21,17 @@ std::optional<JobState> parse_job_state(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::pending: return "pending";
+    case DeliveryState::delivering: return "delivering";
+    case DeliveryState::delivered: return "delivered";
+    case DeliveryState::failed: return "failed";
+    case DeliveryState::disabled: return "disabled";
+  }
+  return "unknown";
+}
+
 std::optional<double> Progress::percent() const {
   if (!current || !total || *total <= 0) return std::nullopt;
   double p = 100.0 * static_cast<double>(*current) / static_cast<double>(*total);

@@ -47,6 +47,23 @@ inline constexpr std::string_view kLeaseExpired = "urn:replyd:problem:lease-expi
 inline constexpr std::string_view kCancelled = "urn:replyd:problem:cancelled";
 }  // namespace problem_types
 
+// The webhook delivery of a finished job that has a callback URL (see store::WebhookDelivery):
+// pending (waiting for its next attempt), delivering (claimed by a node, a request in flight),
+// delivered (a 2xx answer), failed (gave up: the retry window ran out, or the target was refused by
+// the SSRF guard), disabled (the receiver answered 410 Gone).
+enum class DeliveryState : std::uint8_t { pending = 0, delivering = 1, delivered = 2, failed = 3, disabled = 4 };
+std::string_view to_string(DeliveryState state);
+inline bool is_final(DeliveryState s) { return s >= DeliveryState::delivered; }
+
+struct CallbackStatus {
+  std::string url;
+  DeliveryState state = DeliveryState::pending;
+  std::int32_t attempts = 0;
+  std::string last_error;  // empty when none
+  std::optional<TimePoint> next_attempt_at;  // while pending
+  std::optional<TimePoint> delivered_at;
+};
+
 // Bytes with their media type: a payload or a result.
 struct Blob {
   std::string content_type;
@@ -88,6 +105,10 @@ struct Job {
   std::int64_t result_size = 0;
 
   std::string callback_url;  // webhook target; empty when none
+  std::string filename;      // the file name the client gave the payload (?filename=); empty when none
+  // The delivery to callback_url once the job finished; filled by engine::JobService::get, not stored
+  // in the job row.
+  std::optional<CallbackStatus> callback;
 
   std::int64_t version = 1;  // increases by one with every stored change: SSE event ids
 };
@@ -101,6 +122,7 @@ struct JobSpec {
   Duration ttl = std::chrono::hours(24);
   std::optional<TimePoint> run_at;  // absent: runnable at once
   std::string callback_url;
+  std::string filename;  // a single path segment, see api::parse_submit_options
 };
 
 }  // namespace replyd

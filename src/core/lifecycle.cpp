@@ -59,6 +59,7 @@ Job create(const JobSpec& spec, const JobId& id, std::string_view payload_conten
   job.updated_at = now;
   job.run_at = spec.run_at.value_or(now);
   job.callback_url = spec.callback_url;
+  job.filename = spec.filename;
   job.payload_content_type = std::string(payload_content_type);
   job.payload_size = payload_size;
   job.version = 1;

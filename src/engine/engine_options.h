@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "core/retry_policy.h"
+#include "engine/webhook_options.h"
 
 #include <chrono>
 #include <map>
@@ -13,6 +14,9 @@ namespace replyd::engine {
 struct EngineOptions {
   // How long a lease lasts without a heartbeat; workers heartbeat well within it.
   Duration lease_ttl = std::chrono::seconds(30);
+  // At most one stored progress write per job in this interval; updates in between are kept in memory
+  // and published to this node's waiters at once (see ProgressBoard).
+  Duration progress_persist_interval = std::chrono::seconds(1);
   // Longest `Prefer: wait=N` honoured (long-polls of status, submit and lease).
   Duration max_wait = std::chrono::seconds(60);
   RetryPolicy retry{std::chrono::seconds(1), std::chrono::minutes(5)};
@@ -28,6 +32,8 @@ struct EngineOptions {
   int purge_batch = 500;
   // Largest jobs a lease request may take at once (batch form).
   int max_lease_batch = 256;
+  // Callbacks: secret, per-queue defaults, SSRF guard, retry schedule (webhook_options.h).
+  WebhookOptions webhooks;
 };
 
 }  // namespace replyd::engine

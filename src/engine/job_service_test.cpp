@@ -137,14 +137,15 @@ TEST_F(JobServiceTest, WaitNewerSeesProgress) {
   auto batch = run(jobs_->lease("q", 1, Duration::zero()));
   ASSERT_TRUE(batch);
   const Job& leased = batch->grants.at(0).job;
-  auto waiting = start(jobs_->wait_newer(job.id, leased.version, std::chrono::hours(1)));
+  auto waiting = start(jobs_->wait_newer(job.id, leased.version * kEventIdsPerVersion, std::chrono::hours(1)));
   auto beat = run(jobs_->heartbeat(job.id, leased.lease_token, Progress{3, 10, "three"}));
   ASSERT_TRUE(beat);
   auto newer = waiting.get();
   ASSERT_TRUE(newer);
-  EXPECT_GT(newer->version, leased.version);
-  ASSERT_TRUE(newer->progress);
-  EXPECT_EQ(newer->progress->current, 3);
+  EXPECT_GT(newer->job.version, leased.version);
+  EXPECT_GT(newer->event_id, leased.version * kEventIdsPerVersion);
+  ASSERT_TRUE(newer->job.progress);
+  EXPECT_EQ(newer->job.progress->current, 3);
 }
 
 TEST_F(JobServiceTest, LeaseLongPollWakesOneWaiterPerJob) {

@@ -22,12 +22,16 @@ namespace net = boost::asio;
 namespace {
 
 constexpr std::size_t kWatchBufferLimit = 64 * 1024;
-constexpr std::size_t kWatchReadSize = 4 * 1024;
+// Small: a waiting client rarely sends anything, and thousands of connections may wait at once.
+constexpr std::size_t kWatchReadSize = 512;
 
 }  // namespace
 
 void Session::cancel_on_peer_close() {
   if (phase_ != Phase::handling || watch_pending_ || watch_over_ || peer_closed_) return;
+  // The request was read with a 16 KiB buffer; a long-poll or a stream may now wait for minutes, and
+  // that capacity would be most of its idle cost. The next request reallocates it.
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
   start_watch();
 }
 

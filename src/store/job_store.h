@@ -133,6 +133,42 @@ struct PurgeRequest {
   int limit = 500;
 };
 
+// ---- webhook deliveries ----
+
+// The one delivery of a finished job's event to its callback URL. It is created in the transaction
+// that makes the job terminal (when the job has a callback_url), so no event is lost if the process
+// dies right after; it is deleted with the job by retention.
+struct WebhookDelivery {
+  JobId job_id;
+  std::string queue;
+  JobState job_state = JobState::succeeded;  // the terminal state the event announces
+  TimePoint created_at{};                    // the job's finished_at: the event time, start of the retry window
+  CallbackStatus status;                     // url, state, attempts, last error, next attempt, delivered_at
+  std::string claim_token;                   // set while delivering
+  std::optional<TimePoint> claim_expires_at;
+};
+
+// Claims up to `limit` deliveries that are due at `now`: pending with next_attempt_at <= now, or
+// delivering with a claim that expired (its node died or stalled). Each becomes delivering with
+// `claim_token` until now + claim_ttl; with several nodes, a delivery is claimed by one at a time.
+struct ClaimDeliveriesRequest {
+  TimePoint now{};
+  int limit = 32;
+  Duration claim_ttl{};
+  std::string claim_token;
+};
+
+// The outcome of one attempt. Applied only while the delivery is still claimed with `claim_token`
+// (else it is skipped: another node took over after the claim expired). `attempts` is incremented.
+struct DeliveryReport {
+  JobId job_id;
+  std::string claim_token;
+  DeliveryState state = DeliveryState::pending;  // pending (retry at next_attempt_at) or a final state
+  std::string error;                             // empty on success (the last error is kept)
+  std::optional<TimePoint> next_attempt_at;      // when pending
+  TimePoint now{};
+};
+
 // One committed change, as told to the change listener.
 struct JobChange {
   JobId id;
@@ -140,6 +176,7 @@ struct JobChange {
   JobState state = JobState::queued;
   std::int64_t version = 0;
   bool created = false;  // the job was inserted by this change
+  bool progress = false;  // a heartbeat (progress, lease extension): the state did not change
 };
 
 struct CancelOutcome {
@@ -192,6 +229,16 @@ class JobStore {
   // Deletes up to `limit` finished jobs past expires_at (with payload and result), and expired
   // idempotency keys; returns the number of jobs deleted.
   virtual void purge_expired(PurgeRequest request, Callback<std::int64_t> done) = 0;
+
+  // Claims due webhook deliveries (see ClaimDeliveriesRequest); an empty list is not an error.
+  virtual void claim_deliveries(ClaimDeliveriesRequest request, Callback<std::vector<WebhookDelivery>> done) = 0;
+
+  // Records attempt outcomes, all in one transaction; returns how many were applied (reports whose
+  // claim was lost are skipped).
+  virtual void report_deliveries(std::vector<DeliveryReport> reports, Callback<std::int64_t> done) = 0;
+
+  // The job's delivery, or nullopt when it has none (no callback, or not finished yet).
+  virtual void get_delivery(JobId id, Callback<std::optional<WebhookDelivery>> done) = 0;
 
   // Ok when the store can read and write now (for /readyz).
   virtual void ping(Callback<void> done) = 0;

@@ -21,6 +21,9 @@ std::string_view to_string(OpKind kind) {
     case OpKind::expire_leases: return "expire_leases";
     case OpKind::purge_expired: return "purge_expired";
     case OpKind::ping: return "ping";
+    case OpKind::claim_deliveries: return "claim_deliveries";
+    case OpKind::report_deliveries: return "report_deliveries";
+    case OpKind::get_delivery: return "get_delivery";
   }
   // clang-format on
   return "unknown";

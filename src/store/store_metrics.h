@@ -21,10 +21,10 @@ namespace replyd::store {
 // clang-format off
 enum class OpKind : int {
   insert, get, get_payload, get_result, list, queue_stats, lease, heartbeat, complete, fail, cancel,
-  expire_leases, purge_expired, ping,
+  expire_leases, purge_expired, ping, claim_deliveries, report_deliveries, get_delivery,
 };
 // clang-format on
-inline constexpr int kOpKindCount = static_cast<int>(OpKind::ping) + 1;
+inline constexpr int kOpKindCount = static_cast<int>(OpKind::get_delivery) + 1;
 std::string_view to_string(OpKind kind);
 
 class StoreMetrics {

@@ -164,9 +164,12 @@ TEST_F(SubmitTest, TtlIsTheRetentionAfterFinishing) {
       << doc;
 }
 
-TEST_F(SubmitTest, CallbackUrlIsAccepted) {
-  auto response = client().post(submit_path("q", "callback=http%3A%2F%2F127.0.0.1%3A9%2Fhook"));
-  EXPECT_EQ(response.status, 202) << response.describe();
+// This server has no --webhook-secret: callbacks are refused rather than sent unsigned (accepted
+// callbacks are tested in webhook_test.cpp).
+TEST_F(SubmitTest, CallbackWithoutAWebhookSecretIs400) {
+  auto response = client().post(submit_path("q", "callback=http%3A%2F%2Fexample.com%2Fhook"));
+  ASSERT_TRUE(IsProblem(response, 400));
+  EXPECT_NE(problem_detail(response).find("webhook secret"), std::string::npos) << response.describe();
 }
 
 TEST_F(SubmitTest, BadOptionValuesAre400NamingTheParameter) {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -88,8 +89,11 @@ class FileActions {
 ReplydProcess::ReplydProcess(std::string binary, std::filesystem::path data_dir,
                              std::vector<std::string> extra_args, std::chrono::milliseconds startup_deadline)
     : data_dir_(std::move(data_dir)), stderr_path_(next_stderr_path(data_dir_)) {
-  std::vector<std::string> args{binary,        "serve",   "--listen",
-                                "127.0.0.1:0", "--store", "sqlite:" + (data_dir_ / "replyd.db").string()};
+  std::vector<std::string> args{binary, "serve", "--listen", "127.0.0.1:0"};
+  // The store option may be given once only: a caller's own (a PostgreSQL URI) replaces the default.
+  if (std::find(extra_args.begin(), extra_args.end(), "--store") == extra_args.end()) {
+    args.insert(args.end(), {"--store", "sqlite:" + (data_dir_ / "replyd.db").string()});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<std::string> env = child_environment();
   std::vector<char*> argv = pointers(args);

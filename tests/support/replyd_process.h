@@ -1,5 +1,6 @@
 // A `replyd serve` child process for black-box tests. The constructor starts
 //   BINARY serve --listen 127.0.0.1:0 --store sqlite:DATA_DIR/replyd.db EXTRA_ARGS...
+// (without the `--store sqlite:...` when EXTRA_ARGS has its own `--store`, e.g. a PostgreSQL URI)
 // with posix_spawn in its own process group (stdin from /dev/null, stdout to a pipe read by a thread,
 // stderr to a log file in DATA_DIR, REPLYD_* variables removed from the environment), and returns once
 // the server has printed "replyd listening on http://127.0.0.1:PORT ...". Another ReplydProcess may

@@ -36,6 +36,7 @@ void expect_same_job(const Job& a, const Job& b) {
   EXPECT_EQ(a.result_content_type, b.result_content_type);
   EXPECT_EQ(a.result_size, b.result_size);
   EXPECT_EQ(a.callback_url, b.callback_url);
+  EXPECT_EQ(a.filename, b.filename);
   EXPECT_EQ(a.version, b.version);
 }
 

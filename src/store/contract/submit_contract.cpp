@@ -17,6 +17,7 @@ TEST_P(JobStoreContract, InsertReturnsAQueuedJobThatGetReadsBack) {
   job.spec.ttl = 2h;
   job.spec.run_at = now() + 5s;
   job.spec.callback_url = "https://example.test/hook";
+  job.spec.filename = "report 2026.pdf";
   auto inserted = insert(job);
   ASSERT_TRUE(IsOk(inserted));
   const Job& created = inserted->job;
@@ -32,6 +33,7 @@ TEST_P(JobStoreContract, InsertReturnsAQueuedJobThatGetReadsBack) {
   EXPECT_EQ(created.created_at, now());
   EXPECT_EQ(created.updated_at, now());
   EXPECT_EQ(created.callback_url, "https://example.test/hook");
+  EXPECT_EQ(created.filename, "report 2026.pdf");
   EXPECT_EQ(created.payload_content_type, "text/plain");
   EXPECT_EQ(created.payload_size, 2);
   EXPECT_EQ(created.version, 1);

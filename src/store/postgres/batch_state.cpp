@@ -59,6 +59,7 @@ void BatchState::apply(std::size_t i, HeartbeatOp& op) {
     return;
   }
   changed(i, *row);
+  changed_.back().progress = true;
   op.outcome.emplace(row->job);
 }
 

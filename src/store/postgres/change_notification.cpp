@@ -11,8 +11,8 @@ void append_change(std::string& out, const JobChange& c) {
   char id[JobId::kTextLength];
   c.id.write_to(id);
   out.append(id, sizeof(id));
-  fmt::format_to(std::back_inserter(out), "\t{}\t{}\t{}\t", static_cast<int>(c.state), c.version,
-                 c.created ? 1 : 0);
+  fmt::format_to(std::back_inserter(out), "\t{}\t{}\t{}\t{}\t", static_cast<int>(c.state), c.version,
+                 c.created ? 1 : 0, c.progress ? 1 : 0);
   for (char ch : c.queue) {
     if (ch == '\\')
       out += "\\\\";
@@ -60,10 +60,11 @@ std::string_view next_field(std::string_view& rest, char sep) {
 std::optional<JobChange> decode_change(std::string_view line) {
   JobChange c;
   auto id = JobId::parse(next_field(line, '\t'));
-  int state = -1, created = -1;
+  int state = -1, created = -1, progress = -1;
   if (!id || !parse_int(next_field(line, '\t'), state) || state < 0 || state >= kJobStateCount ||
       !parse_int(next_field(line, '\t'), c.version) || !parse_int(next_field(line, '\t'), created) ||
-      created < 0 || created > 1) {
+      created < 0 || created > 1 || !parse_int(next_field(line, '\t'), progress) || progress < 0 ||
+      progress > 1) {
     return std::nullopt;
   }
   auto queue = unescape(line);
@@ -71,6 +72,7 @@ std::optional<JobChange> decode_change(std::string_view line) {
   c.id = *id;
   c.state = static_cast<JobState>(state);
   c.created = created == 1;
+  c.progress = progress == 1;
   c.queue = std::move(*queue);
   return c;
 }

@@ -2,7 +2,8 @@
 // database. PostgreSQL caps a payload below 8000 bytes, so a large batch becomes several payloads.
 //
 //   payload := node_id '\n' { change '\n' }
-//   change  := job_id '\t' state '\t' version '\t' created '\t' queue      (queue escaped: \\ and \n)
+//   change  := job_id '\t' state '\t' version '\t' created '\t' progress '\t' queue
+//              (created, progress: 0 or 1; queue escaped: \\ and \n)
 //
 // Pure functions; thread-safe.
 #pragma once

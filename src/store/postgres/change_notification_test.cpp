@@ -7,8 +7,8 @@
 namespace replyd::store::postgres {
 namespace {
 
-JobChange change(std::string queue, JobState state, std::int64_t version, bool created) {
-  return JobChange{JobId::random(), std::move(queue), state, version, created};
+JobChange change(std::string queue, JobState state, std::int64_t version, bool created, bool progress = false) {
+  return JobChange{JobId::random(), std::move(queue), state, version, created, progress};
 }
 
 void expect_equal(const JobChange& a, const JobChange& b) {
@@ -17,17 +17,19 @@ void expect_equal(const JobChange& a, const JobChange& b) {
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.version, b.version);
   EXPECT_EQ(a.created, b.created);
+  EXPECT_EQ(a.progress, b.progress);
 }
 
 TEST(ChangeNotification, RoundTripsEveryField) {
   std::vector<JobChange> changes = {change("email", JobState::queued, 1, true),
-                                    change("odd\\queue\nname", JobState::cancelled, 12345678901, false)};
+                                    change("odd\\queue\nname", JobState::cancelled, 12345678901, false),
+                                    change("work", JobState::running, 7, false, /*progress=*/true)};
   auto payloads = encode_notifications("node-1", changes);
   ASSERT_EQ(payloads.size(), 1u);
   auto decoded = decode_notification(payloads[0]);
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->node_id, "node-1");
-  ASSERT_EQ(decoded->changes.size(), 2u);
+  ASSERT_EQ(decoded->changes.size(), 3u);
   for (std::size_t i = 0; i < changes.size(); ++i) expect_equal(decoded->changes[i], changes[i]);
 }
 

@@ -30,6 +30,7 @@ enum Col {
   kProgressTotal, kProgressMessage, kCreatedAt, kUpdatedAt, kRunAt, kStartedAt, kFinishedAt, kExpiresAt,
   kTimeout, kTtl, kLeaseToken, kLeaseExpiresAt, kAttemptDeadline, kErrorType, kErrorTitle, kErrorStatus,
   kErrorDetail, kPayloadContentType, kPayloadSize, kResultContentType, kResultSize, kCallbackUrl, kVersion,
+  kFilename,
 };
 // clang-format on
 
@@ -137,13 +138,14 @@ Job decode_job(const PGresult* r, int row, int first_col) {
   job.result_size = cell_int(r, row, c(kResultSize));
   job.callback_url = cell_text(r, row, c(kCallbackUrl));
   job.version = cell_int(r, row, c(kVersion));
+  job.filename = cell_text(r, row, c(kFilename));
   return job;
 }
 
 bool storable(const Job& job) {
   for (std::string_view s : {std::string_view(job.queue), std::string_view(job.payload_content_type),
                              std::string_view(job.result_content_type), std::string_view(job.callback_url),
-                             std::string_view(job.lease_token)}) {
+                             std::string_view(job.lease_token), std::string_view(job.filename)}) {
     if (has_nul(s)) return false;
   }
   if (job.progress && has_nul(job.progress->message)) return false;
@@ -203,7 +205,7 @@ void encode_insert(PgParams& p, const Job& job) {
     p.null().null().null().null();
   }
   p.text(job.payload_content_type).integer(job.payload_size).text(job.result_content_type);
-  p.integer(job.result_size).text(job.callback_url).integer(job.version);
+  p.integer(job.result_size).text(job.callback_url).integer(job.version).text(job.filename);
 }
 
 void encode_update(PgParams& p, const Job& job) {

@@ -36,7 +36,7 @@ Job decode_job(const PGresult* r, int row, int first_col = 0);
 // False when a text field of the job contains a NUL byte, which a PostgreSQL text column cannot hold.
 bool storable(const Job& job);
 
-// Appends $1..$31 of sql::kInsertJob (every column but seq).
+// Appends $1..$32 of sql::kInsertJob (every column but seq).
 void encode_insert(PgParams& params, const Job& job);
 // Appends $1..$22 of sql::kUpdateJob (the id, then every mutable column).
 void encode_update(PgParams& params, const Job& job);

@@ -1,9 +1,10 @@
 // The SQL of the PostgreSQL store, as named prepared statements (each connection prepares the set it
 // uses once, at connect). Rows of `jobs` are always read with the column list of kJobColumns, in its
-// order (pg_job_row.h decodes it); parameters $1..$31 of an insert are those columns without seq.
+// order (pg_job_row.h decodes it); parameters $1..$32 of an insert are those columns without seq.
 #pragma once
 
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_delivery_sql.h"
 
 #include <array>
 
@@ -15,19 +16,19 @@ namespace replyd::store::postgres::sql {
   "progress_total, progress_message, created_at, updated_at, run_at, started_at, finished_at, expires_at, " \
   "timeout_us, ttl_us, lease_token, lease_expires_at, attempt_deadline, error_type, error_title, "          \
   "error_status, error_detail, payload_content_type, payload_size, result_content_type, result_size, "      \
-  "callback_url, version"
+  "callback_url, version, filename"
 #define REPLYD_PG_INSERT_COLUMNS                                                                            \
   "id, queue, state, priority, attempt, max_attempts, cancel_requested, progress_current, progress_total, " \
   "progress_message, created_at, updated_at, run_at, started_at, finished_at, expires_at, timeout_us, "     \
   "ttl_us, lease_token, lease_expires_at, attempt_deadline, error_type, error_title, error_status, "        \
   "error_detail, payload_content_type, payload_size, result_content_type, result_size, callback_url, "      \
-  "version"
+  "version, filename"
 #define REPLYD_PG_INSERT_VALUES                                                                           \
   "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, " \
   "$23, "                                                                                                 \
-  "$24, $25, $26, $27, $28, $29, $30, $31"
+  "$24, $25, $26, $27, $28, $29, $30, $31, $32"
 
-inline constexpr int kJobColumnCount = 32;
+inline constexpr int kJobColumnCount = 33;
 inline constexpr std::string_view kChannel = "replyd_changes";
 
 // ---- transactions ----
@@ -84,24 +85,24 @@ inline constexpr Statement kPing{"ping", "SELECT 1"};
 
 // ---- writes (the writer connection, inside its transaction) ----
 
-// $1..$31 the job, $32 the payload bytes (binary). Returns seq.
+// $1..$32 the job, $33 the payload bytes (binary). Returns seq.
 inline constexpr Statement kInsertJob{
     "insert_job",
     "WITH job AS (INSERT INTO jobs (" REPLYD_PG_INSERT_COLUMNS ") VALUES (" REPLYD_PG_INSERT_VALUES
-    ") RETURNING seq), payload AS (INSERT INTO job_payloads (job_id, bytes) VALUES ($1, $32)) "
+    ") RETURNING seq), payload AS (INSERT INTO job_payloads (job_id, bytes) VALUES ($1, $33)) "
     "SELECT seq FROM job"};
-// Like kInsertJob, but only if this job can claim the idempotency key $33 with body hash $34 until $35:
-// the key is new, or its holder expired before $36 (now). Returns seq, or no row when a live key
+// Like kInsertJob, but only if this job can claim the idempotency key $34 with body hash $35 until $36:
+// the key is new, or its holder expired before $37 (now). Returns seq, or no row when a live key
 // exists. A concurrent claim of the same key waits for the other transaction (unique index), so two
 // nodes never both win.
 inline constexpr Statement kInsertJobWithKey{
     "insert_job_with_key",
     "WITH claim AS (INSERT INTO idempotency_keys AS k (queue, key, body_hash, job_id, expires_at) "
-    "VALUES ($2, $33, $34, $1, $35) ON CONFLICT (queue, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, "
-    "job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at WHERE k.expires_at <= $36 RETURNING job_id), "
+    "VALUES ($2, $34, $35, $1, $36) ON CONFLICT (queue, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, "
+    "job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at WHERE k.expires_at <= $37 RETURNING job_id), "
     "job AS (INSERT INTO jobs (" REPLYD_PG_INSERT_COLUMNS ") SELECT " REPLYD_PG_INSERT_VALUES
     " WHERE EXISTS (SELECT 1 FROM claim) RETURNING seq), "
-    "payload AS (INSERT INTO job_payloads (job_id, bytes) SELECT $1, $32 WHERE EXISTS (SELECT 1 FROM claim)) "
+    "payload AS (INSERT INTO job_payloads (job_id, bytes) SELECT $1, $33 WHERE EXISTS (SELECT 1 FROM claim)) "
     "SELECT seq FROM job"};
 // After kInsertJobWithKey (a later statement sees what it and concurrent commits wrote): the key's
 // body hash, then the job that holds it.
@@ -150,7 +151,8 @@ inline constexpr Statement kPurgeJobs{
     "LIMIT $2 FOR UPDATE SKIP LOCKED), "
     "p AS (DELETE FROM job_payloads WHERE job_id IN (SELECT id FROM doomed)), "
     "r AS (DELETE FROM job_results WHERE job_id IN (SELECT id FROM doomed)), "
-    "k AS (DELETE FROM idempotency_keys WHERE job_id IN (SELECT id FROM doomed)) "
+    "k AS (DELETE FROM idempotency_keys WHERE job_id IN (SELECT id FROM doomed)), "
+    "w AS (DELETE FROM webhook_deliveries WHERE job_id IN (SELECT id FROM doomed)) "
     "DELETE FROM jobs WHERE id IN (SELECT id FROM doomed) RETURNING queue, state"};
 inline constexpr Statement kPurgeKeys{
     "purge_keys",
@@ -179,7 +181,7 @@ inline constexpr Statement kNotify{"notify", "SELECT pg_notify('replyd_changes',
 inline constexpr std::array kReaderStatements{
     kJobById,     kPayloadById,         kResultById,  kListAll,         kListByQueue,
     kListByState, kListByQueueAndState, kQueueCounts, kOldestDueQueued, kFinishedInWindow,
-    kPing};
+    kPing,        kClaimDeliveries,     kReportDelivery, kDeliveryByJob};
 inline constexpr std::array kWriterStatements{kBegin,
                                               kCommit,
                                               kRollback,
@@ -200,6 +202,7 @@ inline constexpr std::array kWriterStatements{kBegin,
                                               kPurgeFinishedCounts,
                                               kAddQueueCount,
                                               kAddFinishedCount,
-                                              kNotify};
+                                              kNotify,
+                                              kInsertDelivery};
 
 }  // namespace replyd::store::postgres::sql

@@ -80,6 +80,16 @@ class PostgresStore final : public JobStore {
   void queue_stats(TimePoint now, Callback<std::vector<QueueStats>> done) override {
     readers_->submit(StatsRead{now, std::move(done)});
   }
+  void claim_deliveries(ClaimDeliveriesRequest request, Callback<std::vector<WebhookDelivery>> done) override {
+    readers_->submit(ClaimDeliveriesOp{std::move(request), std::move(done)});
+  }
+  void report_deliveries(std::vector<DeliveryReport> reports, Callback<std::int64_t> done) override {
+    readers_->submit(ReportDeliveriesOp{std::move(reports), std::move(done)});
+  }
+  void get_delivery(JobId id, Callback<std::optional<WebhookDelivery>> done) override {
+    readers_->submit(DeliveryRead{id, std::move(done)});
+  }
+
   void lease(LeaseRequest request, Callback<LeaseBatch> done) override {
     write(LeaseOp{std::move(request), std::move(done), {}});
   }

@@ -1,5 +1,6 @@
 #include "store/postgres/read_ops.h"
 
+#include "store/postgres/pg_delivery_row.h"
 #include "store/postgres/pg_job_row.h"
 #include "store/postgres/pg_sql.h"
 
@@ -83,6 +84,41 @@ Result<std::vector<QueueStats>> decode_stats(std::span<const PgResult> r) {
   return out;
 }
 
+Result<std::vector<WebhookDelivery>> decode_claimed(std::span<const PgResult> r) {
+  std::vector<WebhookDelivery> out;
+  for (int row = 0; row < PQntuples(r[0].get()); ++row) out.push_back(decode_delivery(r[0].get(), row));
+  return out;
+}
+
+Result<std::int64_t> decode_reported(std::span<const PgResult> r) {
+  std::int64_t applied = 0;
+  for (const PgResult& res : r) {
+    std::string_view n = PQcmdTuples(const_cast<PGresult*>(res.get()));
+    if (n == "1") ++applied;
+  }
+  return applied;
+}
+
+Result<std::optional<WebhookDelivery>> decode_delivery_read(std::span<const PgResult> r) {
+  if (PQntuples(r[0].get()) == 0) return std::optional<WebhookDelivery>();
+  return std::optional(decode_delivery(r[0].get(), 0));
+}
+
+std::optional<std::int64_t> micros(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return to_micros(*t);
+}
+
+void send_report(PgConnection& conn, const DeliveryReport& report) {
+  PgParams p;
+  p.text(uuid_text(report.job_id)).text(report.claim_token).integer(static_cast<int>(report.state));
+  p.text(report.error);
+  p.optional_integer(report.state == DeliveryState::pending ? micros(report.next_attempt_at) : std::nullopt);
+  p.optional_integer(report.state == DeliveryState::delivered ? std::optional(to_micros(report.now))
+                                                              : std::nullopt);
+  conn.send(sql::kReportDelivery, p);
+}
+
 template <class T>
 std::optional<Errc> deliver(Callback<T>& done, Result<T> result) {
   std::optional<Errc> code;
@@ -100,6 +136,9 @@ OpKind kind_of(const ReadOp& op) {
                         [](const ResultRead&) { return OpKind::get_result; },
                         [](const ListRead&) { return OpKind::list; },
                         [](const StatsRead&) { return OpKind::queue_stats; },
+                        [](const ClaimDeliveriesOp&) { return OpKind::claim_deliveries; },
+                        [](const ReportDeliveriesOp&) { return OpKind::report_deliveries; },
+                        [](const DeliveryRead&) { return OpKind::get_delivery; },
                     },
                     op);
 }
@@ -131,6 +170,17 @@ void send_read(PgConnection& conn, const ReadOp& op) {
             window.integer(floor<seconds>(o.now).time_since_epoch().count());
             conn.send(sql::kFinishedInWindow, window);
           },
+          [&](const ClaimDeliveriesOp& o) {
+            const ClaimDeliveriesRequest& q = o.request;
+            PgParams p;
+            p.integer(to_micros(q.now)).integer(std::max(0, q.limit)).text(q.claim_token);
+            p.integer(to_micros(q.now + q.claim_ttl));
+            conn.send(sql::kClaimDeliveries, p);
+          },
+          [&](const ReportDeliveriesOp& o) {
+            for (const DeliveryReport& report : o.reports) send_report(conn, report);
+          },
+          [&](const DeliveryRead& o) { conn.send(sql::kDeliveryByJob, PgParams().text(uuid_text(o.id))); },
       },
       op);
   conn.send_sync();
@@ -160,6 +210,9 @@ std::optional<Errc> finish_read(PgConnection& conn, ReadOp& op) {
                         [&](ResultRead& o) { return deliver(o.done, decode_result(o, results)); },
                         [&](ListRead& o) { return deliver(o.done, decode_list(o, results)); },
                         [&](StatsRead& o) { return deliver(o.done, decode_stats(results)); },
+                        [&](ClaimDeliveriesOp& o) { return deliver(o.done, decode_claimed(results)); },
+                        [&](ReportDeliveriesOp& o) { return deliver(o.done, decode_reported(results)); },
+                        [&](DeliveryRead& o) { return deliver(o.done, decode_delivery_read(results)); },
                     },
                     op);
 }

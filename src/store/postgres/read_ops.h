@@ -33,7 +33,24 @@ struct StatsRead {
   Callback<std::vector<QueueStats>> done;
 };
 
-using ReadOp = std::variant<GetRead, PayloadRead, ResultRead, ListRead, StatsRead>;
+// Webhook deliveries: small autocommit statements that never touch `jobs`, so they run here rather than
+// in the job write batch (a claim is one statement; the reports of one call are one implicit
+// transaction: every statement up to the sync).
+struct ClaimDeliveriesOp {
+  ClaimDeliveriesRequest request;
+  Callback<std::vector<WebhookDelivery>> done;
+};
+struct ReportDeliveriesOp {
+  std::vector<DeliveryReport> reports;
+  Callback<std::int64_t> done;
+};
+struct DeliveryRead {
+  JobId id;
+  Callback<std::optional<WebhookDelivery>> done;
+};
+
+using ReadOp = std::variant<GetRead, PayloadRead, ResultRead, ListRead, StatsRead, ClaimDeliveriesOp,
+                            ReportDeliveriesOp, DeliveryRead>;
 
 OpKind kind_of(const ReadOp& op);
 

@@ -181,6 +181,14 @@ void WriteBatch::send_writes() {
     PgParams p;
     encode_update(p, row.job);
     queue(sql::kUpdateJob, p, Tag{Tag::job, 0, id}, ignore);
+    // The webhook delivery commits with the change that makes the job terminal, so no event is lost.
+    const Job& job = row.job;
+    if (!job.callback_url.empty() && is_terminal(job.state) && !is_terminal(row.loaded_state)) {
+      PgParams d;
+      d.text(uuid_text(id)).text(job.queue).integer(static_cast<int>(job.state)).text(job.callback_url);
+      d.integer(to_micros(job.finished_at.value_or(job.updated_at)));
+      queue(sql::kInsertDelivery, d, Tag{Tag::job, 0, id}, ignore);
+    }
   }
   std::vector<JobId> leased;
   for (std::size_t i = 0; i < ops_.size(); ++i) {

@@ -58,10 +58,14 @@ void Checkpointer::run() {
 }
 
 void Checkpointer::checkpoint(int mode, const char* mode_name) {
-  int log_pages = 0;
-  int copied_pages = 0;
+  // A connection opens the WAL only when it first reads the database; until then SQLite treats a
+  // checkpoint on it as one on a database not in WAL mode: it does nothing and answers SQLITE_OK with
+  // -1 pages. Reading the schema version opens the WAL (a no-op once it is open).
+  (void)db_.query_int64("PRAGMA schema_version");
+  int log_pages = -1;
+  int copied_pages = -1;
   int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, mode, &log_pages, &copied_pages);
-  const bool complete = rc == SQLITE_OK && copied_pages >= log_pages;
+  const bool complete = rc == SQLITE_OK && log_pages >= 0 && copied_pages >= log_pages;
   const bool busy = rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY;
   metrics_.count_checkpoint(mode_name, complete ? "ok" : (busy ? "busy" : "error"));
   if (policy_.on_checkpoint) policy_.on_checkpoint(mode_name, complete);

@@ -12,6 +12,7 @@ enum Column : int {
   kProgressTotal, kProgressMessage, kCreatedAt, kUpdatedAt, kRunAt, kStartedAt, kFinishedAt, kExpiresAt,
   kTimeout, kTtl, kLeaseToken, kLeaseExpiresAt, kAttemptDeadline, kErrorType, kErrorTitle, kErrorStatus,
   kErrorDetail, kPayloadContentType, kPayloadSize, kResultContentType, kResultSize, kCallbackUrl, kVersion,
+  kFilename,
 };
 // clang-format on
 
@@ -88,6 +89,7 @@ Job read_job(const Statement& s) {
   job.result_size = s.int64(kResultSize);
   job.callback_url = s.text(kCallbackUrl);
   job.version = s.int64(kVersion);
+  job.filename = s.text(kFilename);
   return job;
 }
 
@@ -119,6 +121,7 @@ void bind_insert(Statement& s, const Job& job) {
   s.bind(kResultSize, job.result_size);
   s.bind(kCallbackUrl, std::string_view(job.callback_url));
   s.bind(kVersion, job.version);
+  s.bind(kFilename, std::string_view(job.filename));
 }
 
 void bind_update(Statement& s, const Job& job) {

@@ -1,5 +1,7 @@
 #include "store/sqlite/read_context.h"
 
+#include "store/sqlite/delivery_row.h"
+#include "store/sqlite/delivery_sql.h"
 #include "store/sqlite/job_row.h"
 #include "store/sqlite/sql.h"
 
@@ -46,14 +48,16 @@ ReadContext::ReadContext(const std::string& path, int cache_kib)
       list_by_queue_state_(db_.get(), sql::kListByQueueAndState),
       queue_counts_(db_.get(), sql::kQueueCounts),
       oldest_due_queued_(db_.get(), sql::kOldestDueQueued),
-      finished_in_window_(db_.get(), sql::kFinishedInWindow) {
+      finished_in_window_(db_.get(), sql::kFinishedInWindow),
+      delivery_by_job_(db_.get(), sql::kDeliveryByJob) {
   db_.exec_or_throw(fmt::format("PRAGMA cache_size = -{}", cache_kib));
 }
 
 void ReadContext::close() {
   for (Statement* s :
        {&begin_, &commit_, &job_by_id_, &payload_by_id_, &result_by_id_, &list_all_, &list_by_queue_,
-        &list_by_state_, &list_by_queue_state_, &queue_counts_, &oldest_due_queued_, &finished_in_window_}) {
+        &list_by_state_, &list_by_queue_state_, &queue_counts_, &oldest_due_queued_, &finished_in_window_,
+        &delivery_by_job_}) {
     *s = Statement();
   }
   db_.close();
@@ -66,6 +70,15 @@ Result<Job> ReadContext::get(const JobId& id) {
   if (rc == SQLITE_DONE) return not_found(id);
   if (rc != SQLITE_ROW) return to_error(rc, db_.get(), "read job");
   return read_job(job_by_id_);
+}
+
+Result<std::optional<WebhookDelivery>> ReadContext::delivery(const JobId& id) {
+  ResetOnExit reset(delivery_by_job_);
+  delivery_by_job_.bind_blob(1, id.bytes().data(), id.bytes().size());
+  int rc = delivery_by_job_.step();
+  if (rc == SQLITE_DONE) return std::optional<WebhookDelivery>();
+  if (rc != SQLITE_ROW) return to_error(rc, db_.get(), "read webhook delivery");
+  return std::optional(read_delivery(delivery_by_job_));
 }
 
 Result<Blob> ReadContext::payload(const JobId& id) {

@@ -21,6 +21,8 @@ class ReadContext {
 
   // The job, or Errc::not_found.
   Result<Job> get(const JobId& id);
+  // The job's webhook delivery, or nullopt.
+  Result<std::optional<WebhookDelivery>> delivery(const JobId& id);
   // Errc::not_found for an unknown job.
   Result<Blob> payload(const JobId& id);
   // Errc::not_found for an unknown job, Errc::not_ready unless it succeeded.
@@ -42,6 +44,7 @@ class ReadContext {
   Statement job_by_id_, payload_by_id_, result_by_id_;
   Statement list_all_, list_by_queue_, list_by_state_, list_by_queue_state_;
   Statement queue_counts_, oldest_due_queued_, finished_in_window_;
+  Statement delivery_by_job_;
 };
 
 }  // namespace replyd::store::sqlite

@@ -94,8 +94,38 @@ CREATE TABLE probe (
 );
 )sql";
 
+// One webhook delivery per finished job with a callback. The partial indexes hold only what the
+// dispatcher looks for: pending deliveries by due time, claimed ones by claim expiry.
+constexpr std::string_view kMigration2WebhookDeliveries = R"sql(
+CREATE TABLE webhook_deliveries (
+  job_seq          INTEGER PRIMARY KEY,
+  job_id           BLOB NOT NULL,
+  queue            TEXT NOT NULL,
+  job_state        INTEGER NOT NULL,
+  url              TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  state            INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL,
+  last_error       TEXT NOT NULL,
+  next_attempt_at  INTEGER,
+  delivered_at     INTEGER,
+  claim_token      TEXT NOT NULL,
+  claim_expires_at INTEGER
+);
+CREATE UNIQUE INDEX webhook_deliveries_job ON webhook_deliveries(job_id);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE state = 0;
+CREATE INDEX webhook_deliveries_claims ON webhook_deliveries(claim_expires_at) WHERE state = 1;
+)sql";
+
+// The file name a client may give a payload on submit (?filename=); '' when none.
+constexpr std::string_view kMigration3JobFilename = R"sql(
+ALTER TABLE jobs ADD COLUMN filename TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kMigration1Initial},
+    {2, "webhook deliveries", kMigration2WebhookDeliveries},
+    {3, "job file names", kMigration3JobFilename},
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -22,7 +22,7 @@ struct Migration {
 };
 
 // The version this binary writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 3;
 
 // All migrations, in version order (1..kSchemaVersion).
 std::span<const Migration> migrations();

@@ -14,7 +14,7 @@ namespace replyd::store::sqlite::sql {
   "progress_total, progress_message, created_at, updated_at, run_at, started_at, finished_at, expires_at, " \
   "timeout_us, ttl_us, lease_token, lease_expires_at, attempt_deadline, error_type, error_title, "          \
   "error_status, error_detail, payload_content_type, payload_size, result_content_type, result_size, "      \
-  "callback_url, version"
+  "callback_url, version, filename"
 
 inline constexpr std::string_view kJobColumns = REPLYD_JOB_COLUMNS;
 
@@ -66,9 +66,9 @@ inline constexpr std::string_view kInsertJob =
     "progress_current, progress_total, progress_message, created_at, updated_at, run_at, started_at, "
     "finished_at, expires_at, timeout_us, ttl_us, lease_token, lease_expires_at, attempt_deadline, "
     "error_type, error_title, error_status, error_detail, payload_content_type, payload_size, "
-    "result_content_type, result_size, callback_url, version) "
+    "result_content_type, result_size, callback_url, version, filename) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)";
+    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
 inline constexpr std::string_view kInsertPayload = "INSERT INTO payloads (seq, bytes) VALUES (?1, ?2)";
 inline constexpr std::string_view kInsertResult =
     "INSERT OR REPLACE INTO results (seq, bytes) VALUES (?1, ?2)";

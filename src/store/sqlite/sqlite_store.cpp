@@ -181,6 +181,23 @@ void SqliteStore::ping(Callback<void> done) {
   submit_write<void>(OpKind::ping, 0, std::move(done), [](WriteTransaction& tx) { return apply_ping(tx); });
 }
 
+void SqliteStore::claim_deliveries(ClaimDeliveriesRequest request, Callback<std::vector<WebhookDelivery>> done) {
+  submit_write<std::vector<WebhookDelivery>>(
+      OpKind::claim_deliveries, 0, std::move(done),
+      [request = std::move(request)](WriteTransaction& tx) { return apply_claim_deliveries(tx, request); });
+}
+
+void SqliteStore::report_deliveries(std::vector<DeliveryReport> reports, Callback<std::int64_t> done) {
+  submit_write<std::int64_t>(
+      OpKind::report_deliveries, 0, std::move(done),
+      [reports = std::move(reports)](WriteTransaction& tx) { return apply_report_deliveries(tx, reports); });
+}
+
+void SqliteStore::get_delivery(JobId id, Callback<std::optional<WebhookDelivery>> done) {
+  submit_read<std::optional<WebhookDelivery>>(OpKind::get_delivery, std::move(done),
+                                              [id](ReadContext& c) { return c.delivery(id); });
+}
+
 void SqliteStore::set_change_listener(UniqueFunction<void(const std::vector<JobChange>&)> listener) {
   writer_->set_change_listener(std::move(listener));
 }

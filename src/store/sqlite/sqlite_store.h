@@ -73,6 +73,9 @@ class SqliteStore final : public JobStore {
   void expire_leases(ExpireRequest request, Callback<std::vector<Job>> done) override;
   void purge_expired(PurgeRequest request, Callback<std::int64_t> done) override;
   void ping(Callback<void> done) override;
+  void claim_deliveries(ClaimDeliveriesRequest request, Callback<std::vector<WebhookDelivery>> done) override;
+  void report_deliveries(std::vector<DeliveryReport> reports, Callback<std::int64_t> done) override;
+  void get_delivery(JobId id, Callback<std::optional<WebhookDelivery>> done) override;
   void set_change_listener(UniqueFunction<void(const std::vector<JobChange>&)> listener) override;
   void close() override;
 

@@ -149,4 +149,20 @@ Result<std::int64_t> apply_purge(WriteTransaction& tx, const PurgeRequest& reque
 
 Result<void> apply_ping(WriteTransaction& tx) { return tx.probe(); }
 
+Result<std::vector<WebhookDelivery>> apply_claim_deliveries(WriteTransaction& tx,
+                                                            const ClaimDeliveriesRequest& request) {
+  if (request.limit < 1) return std::vector<WebhookDelivery>();
+  return tx.claim_deliveries(request);
+}
+
+Result<std::int64_t> apply_report_deliveries(WriteTransaction& tx, const std::vector<DeliveryReport>& reports) {
+  std::int64_t applied = 0;
+  for (const DeliveryReport& report : reports) {
+    auto done = tx.report_delivery(report);
+    if (!done) return done.error();
+    if (*done) ++applied;
+  }
+  return applied;
+}
+
 }  // namespace replyd::store::sqlite

@@ -22,5 +22,8 @@ Result<CancelOutcome> apply_cancel(WriteTransaction& tx, const JobId& id, TimePo
 Result<std::vector<Job>> apply_expire_leases(WriteTransaction& tx, const ExpireRequest& request);
 Result<std::int64_t> apply_purge(WriteTransaction& tx, const PurgeRequest& request);
 Result<void> apply_ping(WriteTransaction& tx);
+Result<std::vector<WebhookDelivery>> apply_claim_deliveries(WriteTransaction& tx,
+                                                            const ClaimDeliveriesRequest& request);
+Result<std::int64_t> apply_report_deliveries(WriteTransaction& tx, const std::vector<DeliveryReport>& reports);
 
 }  // namespace replyd::store::sqlite

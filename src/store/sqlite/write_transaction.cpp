@@ -1,5 +1,6 @@
 #include "store/sqlite/write_transaction.h"
 
+#include "store/sqlite/delivery_sql.h"
 #include "store/sqlite/job_row.h"
 #include "store/sqlite/sql.h"
 
@@ -31,7 +32,12 @@ WriteTransaction::WriteTransaction(Connection& db)
       add_queue_count_(db.get(), sql::kAddQueueCount),
       add_finished_count_(db.get(), sql::kAddFinishedCount),
       purge_finished_counts_(db.get(), sql::kPurgeFinishedCounts),
-      probe_(db.get(), sql::kProbe) {}
+      probe_(db.get(), sql::kProbe),
+      insert_delivery_(db.get(), sql::kInsertDelivery),
+      due_deliveries_(db.get(), sql::kDueDeliveries),
+      claim_delivery_(db.get(), sql::kClaimDelivery),
+      report_delivery_(db.get(), sql::kReportDelivery),
+      delete_delivery_(db.get(), sql::kDeleteDelivery) {}
 
 Error WriteTransaction::fail(int rc, std::string_view context) {
   Error e = to_error(rc, db_.get(), context);
@@ -140,6 +146,7 @@ Result<Job> WriteTransaction::insert(Job job, std::string_view payload) {
 Result<void> WriteTransaction::save(const Job& job, JobState old_state) {
   bind_update(update_job_, job);
   if (auto r = run(update_job_, "update job"); !r) return r;
+  if (auto r = create_delivery(job, old_state); !r) return r;
   account(job, old_state, /*created=*/false);
   return {};
 }
@@ -148,6 +155,7 @@ Result<void> WriteTransaction::save_heartbeat(const Job& job) {
   bind_heartbeat(update_heartbeat_, job);
   if (auto r = run(update_heartbeat_, "update job"); !r) return r;
   account(job, job.state, /*created=*/false);
+  changes_.back().progress = true;
   return {};
 }
 
@@ -210,7 +218,7 @@ Result<std::int64_t> WriteTransaction::purge_jobs(TimePoint now, int limit) {
     }
   }
   for (const Retired& r : retired) {
-    for (Statement* s : {&delete_job_, &delete_payload_, &delete_result_}) {
+    for (Statement* s : {&delete_job_, &delete_payload_, &delete_result_, &delete_delivery_}) {
       s->bind(1, r.seq);
       if (auto done = run(*s, "delete expired job"); !done) return done.error();
     }

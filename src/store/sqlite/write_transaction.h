@@ -74,6 +74,12 @@ class WriteTransaction {
   Result<std::optional<StoredKey>> find_key(std::string_view queue, std::string_view key);
   Result<void> put_key(std::string_view queue, const IdempotencyKey& key, std::int64_t job_seq);
 
+  // ---- webhook deliveries (write_transaction_deliveries.cpp) ----
+  // Due deliveries for a claim, claimed with the request's token and expiry.
+  Result<std::vector<WebhookDelivery>> claim_deliveries(const ClaimDeliveriesRequest& request);
+  // Applies one report; false when the delivery is no longer claimed with the report's token.
+  Result<bool> report_delivery(const DeliveryReport& report);
+
   // A trivial write (ping).
   Result<void> probe();
 
@@ -86,6 +92,8 @@ class WriteTransaction {
   Result<std::optional<Job>> select_one(Statement& s, std::string_view context);
   Result<void> write_counters();
   void account(const Job& job, JobState old_state, bool created);
+  // Creates the job's webhook delivery when it just became terminal and has a callback URL.
+  Result<void> create_delivery(const Job& job, JobState old_state);
 
   Connection& db_;
   std::optional<Error> failure_;
@@ -99,6 +107,7 @@ class WriteTransaction {
   Statement delete_job_, delete_payload_, delete_result_;
   Statement find_key_, put_key_, purge_keys_;
   Statement add_queue_count_, add_finished_count_, purge_finished_counts_, probe_;
+  Statement insert_delivery_, due_deliveries_, claim_delivery_, report_delivery_, delete_delivery_;
 };
 
 }  // namespace replyd::store::sqlite
