@@ -90,16 +90,18 @@ class PostgresNodes : public ::testing::Test {
 
   metrics::Registry registry_;
   std::string uri_;
+  // Declared before the stores: a writer may still publish a change after the caller had its answer,
+  // until TearDown closes the stores, so the recorders must outlive them.
+  ChangeRecorder heard_by_a_, heard_by_b_;
   std::unique_ptr<JobStore> a_, b_;
 };
 
 TEST_F(PostgresNodes, ChangesReachTheOtherNodeAndNotTheSenderTwice) {
-  ChangeRecorder heard_by_a, heard_by_b;
-  a_->set_change_listener(heard_by_a.listener());
-  b_->set_change_listener(heard_by_b.listener());
+  a_->set_change_listener(heard_by_a_.listener());
+  b_->set_change_listener(heard_by_b_.listener());
 
   Job from_a = insert(*a_);
-  auto at_b = heard_by_b.wait_for(1);
+  auto at_b = heard_by_b_.wait_for(1);
   EXPECT_EQ(at_b[0].id, from_a.id);
   EXPECT_EQ(at_b[0].queue, "q");
   EXPECT_EQ(at_b[0].state, JobState::queued);
@@ -108,15 +110,14 @@ TEST_F(PostgresNodes, ChangesReachTheOtherNodeAndNotTheSenderTwice) {
 
   // NOTIFYs arrive in commit order: had A not skipped its own, it would hear from_a twice before from_b.
   Job from_b = insert(*b_);
-  auto at_a = heard_by_a.wait_for(2);
+  auto at_a = heard_by_a_.wait_for(2);
   ASSERT_EQ(at_a.size(), 2u);
   EXPECT_EQ(at_a[0].id, from_a.id);
   EXPECT_EQ(at_a[1].id, from_b.id);
 }
 
 TEST_F(PostgresNodes, LargeBatchesArriveWhole) {
-  ChangeRecorder heard_by_b;
-  b_->set_change_listener(heard_by_b.listener());
+  b_->set_change_listener(heard_by_b_.listener());
   // Long queue names and many concurrent inserts make commit batches whose NOTIFY must be split.
   std::string queue(64, 'x');
   constexpr int kJobs = 400;
@@ -134,7 +135,7 @@ TEST_F(PostgresNodes, LargeBatchesArriveWhole) {
     ASSERT_TRUE(IsOk(r));
     inserted.insert(r->job.id);
   }
-  auto heard = heard_by_b.wait_for(kJobs);
+  auto heard = heard_by_b_.wait_for(kJobs);
   std::set<JobId> ids;
   for (const auto& c : heard) ids.insert(c.id);
   EXPECT_EQ(ids, inserted);

@@ -58,9 +58,9 @@ TEST(PostgresOutage, FailsFastWhileDownAndRecoversByItself) {
   options.uri = uri;
   options.reader_threads = 1;
   options.backoff_cap = std::chrono::milliseconds(200);
+  contract::ChangeRecorder heard;  // outlives the stores, whose writers may still publish to it
   auto store = open_postgres_store(options, registry);
   auto other = open_postgres_store(options, registry);
-  contract::ChangeRecorder heard;
   store->set_change_listener(heard.listener());
 
   auto before = insert(*store, "before");
