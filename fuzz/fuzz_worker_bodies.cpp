@@ -1,5 +1,5 @@
-// Fuzzes the JSON bodies of the worker protocol (heartbeat progress, fail) and the JSON writer that
-// echoes their strings back (its output must always parse).
+// Fuzzes the JSON bodies of the worker protocol (heartbeat progress, fail, batch complete) and the JSON
+// writer that echoes their strings back (its output must always parse).
 #include "api/json_writer.h"
 #include "api/worker_bodies.h"
 
@@ -12,6 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto progress = replyd::api::parse_heartbeat_body(input);
   auto fail = replyd::api::parse_fail_body(input);
+  auto batch = replyd::api::parse_complete_batch_body(input, 256);
+  if (batch && batch->size() > 256) __builtin_trap();  // the item limit must hold
   std::string out;
   replyd::api::JsonWriter w(out);
   w.begin_object();

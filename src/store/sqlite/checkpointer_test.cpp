@@ -77,8 +77,9 @@ TEST(SqliteCheckpointer, CheckpointsAsTheWalGrowsAndTruncatesIt) {
   // The second PASSIVE pass is followed by a TRUNCATE; with no reader in the way it empties the WAL.
   EXPECT_TRUE(log.wait_for("truncate", 1).complete);
   // The pages really are in the database file now (a checkpoint that copied nothing also "completes"
-  // when SQLite answers -1 pages for a connection that never opened the WAL).
-  EXPECT_GT(std::filesystem::file_size(dir.file("db")), std::uintmax_t{20} * 16 * 1024);
+  // when SQLite answers -1 pages for a connection that never opened the WAL). At least the first
+  // round's: the TRUNCATE comes after it, while the end of the second round may still be in the WAL.
+  EXPECT_GT(std::filesystem::file_size(dir.file("db")), std::uintmax_t{10} * 16 * 1024);
   EXPECT_NE(registry.render().find("replyd_store_checkpoints_total{mode=\"truncate\",result=\"ok\"}"),
             std::string::npos);
 }
