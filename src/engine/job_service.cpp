@@ -123,7 +123,8 @@ JobService::JobService(store::JobStore& store, Notifier& notifier, const Clock& 
   store_.set_change_listener([this](const std::vector<store::JobChange>& changes) { on_changes(changes); });
 }
 
-JobService::~JobService() = default;
+// The store outlives this service and may still report a commit: after this, it reports to no one.
+JobService::~JobService() { store_.set_change_listener({}); }
 
 void JobService::on_changes(const std::vector<store::JobChange>& changes) {
   // The board first: a waiter woken by the notifier must not overlay progress older than the change.

@@ -244,8 +244,10 @@ class JobStore {
   virtual void ping(Callback<void> done) = 0;
 
   // Called after every commit with the changes it made, in commit order, on a store thread; also for
-  // changes made by other nodes sharing the database, when the store learns of them. Set once, before
-  // the first operation. The listener must not block.
+  // changes made by other nodes sharing the database, when the store learns of them. Set it before the
+  // first operation. Replacing it (an empty function clears it) waits for a call in progress: once this
+  // returns, the old listener is never called again, so its owner may be destroyed. The listener must
+  // not block, nor set the listener.
   virtual void set_change_listener(UniqueFunction<void(const std::vector<JobChange>&)> listener) = 0;
 
   // Finishes every operation already accepted, then stops the store's threads and closes the database.

@@ -65,9 +65,10 @@ void Writer::enqueue(std::unique_ptr<WriteOp> op) {
 }
 
 void Writer::set_change_listener(ChangeListener listener) {
-  auto shared = std::make_shared<ChangeListener>(std::move(listener));
-  std::lock_guard lock(mutex_);
-  listener_ = std::move(shared);
+  // Taking the call's lock waits for a call in progress, so that the caller may destroy what the old
+  // listener points to as soon as this returns.
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
 }
 
 void Writer::set_max_page_count(std::int64_t pages) {
@@ -98,7 +99,6 @@ void Writer::apply_page_limit() {
 void Writer::run() {
   std::vector<std::unique_ptr<WriteOp>> batch;
   batch.reserve(static_cast<std::size_t>(limits_.max_batch_ops));
-  std::shared_ptr<ChangeListener> listener;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -109,7 +109,6 @@ void Writer::run() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      listener = listener_;
     }
     apply_page_limit();
     const bool committed = run_batch(batch);
@@ -124,7 +123,10 @@ void Writer::run() {
       metrics_.pending_ops.set(static_cast<double>(pending_ops_));
     }
     for (auto& op : batch) metrics_.count(op->kind(), op->answer());
-    if (committed && listener && *listener && !tx_->changes().empty()) (*listener)(tx_->changes());
+    if (committed && !tx_->changes().empty()) {
+      std::lock_guard lock(listener_mutex_);
+      if (listener_) listener_(tx_->changes());
+    }
     batch.clear();
   }
 }

@@ -57,7 +57,8 @@ class Writer {
   // Queues an admitted operation. Thread-safe.
   void enqueue(std::unique_ptr<WriteOp> op);
 
-  // Thread-safe; takes effect from the next batch.
+  // Thread-safe; takes effect from the next batch. Waits for a call of the old listener in progress:
+  // once it returns, the old listener is never called again.
   void set_change_listener(ChangeListener listener);
   // PRAGMA max_page_count, applied before the next batch (0: no limit). Tests use it to fill the disk.
   void set_max_page_count(std::int64_t pages);
@@ -84,7 +85,8 @@ class Writer {
   std::size_t pending_ops_ = 0;  // admitted, and their batch not yet done (being enqueued, queued or running)
   std::size_t pending_bytes_ = 0;
   bool closed_ = false;
-  std::shared_ptr<ChangeListener> listener_;
+  std::mutex listener_mutex_;  // held while the listener runs, and to replace it
+  ChangeListener listener_;
   std::once_flag close_once_;
   std::thread thread_;
 };
