@@ -119,12 +119,22 @@ JobService::JobService(store::JobStore& store, Notifier& notifier, const Clock& 
       options_(std::move(options)),
       progress_(ProgressBoardOptions{options_.progress_persist_interval, options_.lease_ttl}),
       metrics_(std::make_unique<Metrics>(metrics)),
-      active_waits_(std::make_unique<ActiveWaits>(metrics_->waits)) {
-  store_.set_change_listener([this](const std::vector<store::JobChange>& changes) { on_changes(changes); });
+      active_waits_(std::make_unique<ActiveWaits>(metrics_->waits)),
+      listener_link_(std::make_shared<ListenerLink>()) {
+  listener_link_->service = this;
+  // The store may report a commit after this service is gone (it answers before it reports, and it
+  // outlives us; another service may have replaced our listener meanwhile). The link is shared with
+  // the store's copy of the listener and cut in the destructor, under its lock.
+  store_.set_change_listener([link = listener_link_](const std::vector<store::JobChange>& changes) {
+    std::lock_guard lock(link->mutex);
+    if (link->service) link->service->on_changes(changes);
+  });
 }
 
-// The store outlives this service and may still report a commit: after this, it reports to no one.
-JobService::~JobService() { store_.set_change_listener({}); }
+JobService::~JobService() {
+  std::lock_guard lock(listener_link_->mutex);
+  listener_link_->service = nullptr;
+}
 
 void JobService::on_changes(const std::vector<store::JobChange>& changes) {
   // The board first: a waiter woken by the notifier must not overlay progress older than the change.

@@ -25,6 +25,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -144,6 +146,12 @@ class JobService {
   ProgressBoard progress_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<ActiveWaits> active_waits_;
+  // What the store's change listener calls through: null once this service is destroyed.
+  struct ListenerLink {
+    std::mutex mutex;
+    JobService* service = nullptr;
+  };
+  std::shared_ptr<ListenerLink> listener_link_;
   std::atomic<bool> stopping_{false};
 };
 
