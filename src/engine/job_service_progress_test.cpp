@@ -4,6 +4,7 @@
 #include "engine/job_service.h"
 
 #include "engine/store_calls.h"
+#include "engine/testing/job_service_harness.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/testing/sqlite_test_support.h"
 
@@ -21,43 +22,18 @@ namespace {
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 
-class JobServiceProgressTest : public ::testing::Test {
- protected:
-  JobServiceProgressTest() {
-    options_.max_wait = std::chrono::hours(1);
-    // The fake clock moves in big steps; a flush timer (real time, one interval) never fires unless a
-    // test asks for a short interval.
-    options_.lease_ttl = std::chrono::hours(10);
-    options_.progress_persist_interval = std::chrono::hours(1);
-    store_ = std::make_unique<store::sqlite::SqliteStore>(
-        store::sqlite::SqliteStoreOptions{.path = dir_.file("jobs.db")}, registry_);
-    jobs_ = std::make_unique<JobService>(*store_, notifier_, clock_, options_, registry_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
-  }
-  ~JobServiceProgressTest() override {
-    work_.reset();
-    io_.stop();
-    for (auto& t : threads_) t.join();
-    store_->close();
-  }
+// The fake clock moves in big steps; a flush timer (real time, one interval) never fires unless a test
+// asks for a short interval.
+EngineOptions service_options() {
+  EngineOptions options;
+  options.lease_ttl = std::chrono::hours(10);
+  options.progress_persist_interval = std::chrono::hours(1);
+  return options;
+}
 
-  template <class T>
-  std::future<T> start(net::awaitable<T> coroutine) {
-    auto promise = std::make_shared<std::promise<T>>();
-    auto future = promise->get_future();
-    net::co_spawn(net::make_strand(io_), std::move(coroutine), [promise](std::exception_ptr e, T value) {
-      if (e) {
-        promise->set_exception(e);
-      } else {
-        promise->set_value(std::move(value));
-      }
-    });
-    return future;
-  }
-  template <class T>
-  T run(net::awaitable<T> coroutine) {
-    return start(std::move(coroutine)).get();
-  }
+class JobServiceProgressTest : public testing::JobServiceHarness<FakeClock> {
+ protected:
+  JobServiceProgressTest() : JobServiceHarness(service_options()) {}
 
   // A running job of queue "q".
   Job leased_job() {
@@ -79,17 +55,6 @@ class JobServiceProgressTest : public ::testing::Test {
   double updates(const std::string& outcome) {
     return registry_.counter("replyd_progress_updates_total", "", {"outcome"}).with({outcome}).value();
   }
-
-  store::sqlite::testing::TempDir dir_;
-  metrics::Registry registry_;
-  FakeClock clock_;
-  InProcessNotifier notifier_;
-  EngineOptions options_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<JobService> jobs_;
-  net::io_context io_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{io_.get_executor()};
-  std::vector<std::thread> threads_;
 };
 
 TEST_F(JobServiceProgressTest, HeartbeatsWithinTheIntervalAreKeptInMemory) {

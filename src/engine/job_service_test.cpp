@@ -1,9 +1,9 @@
-// JobService on a real SQLite store in a temporary directory, with the engine's waits capped at an hour:
-// a wake-up that did not happen would hang the test until ctest's timeout, so every passing wait test
-// proves the wake came from an event, not from a deadline.
+// JobService on a real SQLite store in a temporary directory (testing/job_service_harness.h: waits are
+// capped at an hour, so every passing wait test proves the wake came from an event).
 #include "engine/job_service.h"
 
 #include "engine/maintenance.h"
+#include "engine/testing/job_service_harness.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/testing/sqlite_test_support.h"
 
@@ -22,41 +22,15 @@ namespace {
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 
-class JobServiceTest : public ::testing::Test {
- protected:
-  JobServiceTest() {
-    options_.max_wait = std::chrono::hours(1);
-    options_.lease_ttl = 30s;
-    store_ = std::make_unique<store::sqlite::SqliteStore>(
-        store::sqlite::SqliteStoreOptions{.path = dir_.file("jobs.db")}, registry_);
-    jobs_ = std::make_unique<JobService>(*store_, notifier_, clock_, options_, registry_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
-  }
-  ~JobServiceTest() override {
-    work_.reset();
-    io_.stop();
-    for (auto& t : threads_) t.join();
-    store_->close();
-  }
+EngineOptions service_options() {
+  EngineOptions options;
+  options.lease_ttl = 30s;
+  return options;
+}
 
-  // Runs a coroutine on its own strand and returns a future of its result.
-  template <class T>
-  std::future<T> start(net::awaitable<T> coroutine) {
-    auto promise = std::make_shared<std::promise<T>>();
-    auto future = promise->get_future();
-    net::co_spawn(net::make_strand(io_), std::move(coroutine), [promise](std::exception_ptr e, T value) {
-      if (e) {
-        promise->set_exception(e);
-      } else {
-        promise->set_value(std::move(value));
-      }
-    });
-    return future;
-  }
-  template <class T>
-  T run(net::awaitable<T> coroutine) {
-    return start(std::move(coroutine)).get();
-  }
+class JobServiceTest : public testing::JobServiceHarness<SystemClock> {
+ protected:
+  JobServiceTest() : JobServiceHarness(service_options()) {}
 
   // Submits with the engine's defaults (max_attempts 0 and ttl 0 ask for them).
   Job submit(std::string queue = "q", std::string body = "payload") {
@@ -66,17 +40,6 @@ class JobServiceTest : public ::testing::Test {
     EXPECT_TRUE(outcome) << (outcome ? "" : outcome.error().detail());
     return outcome->job;
   }
-
-  store::sqlite::testing::TempDir dir_;
-  metrics::Registry registry_;
-  SystemClock clock_;
-  InProcessNotifier notifier_;
-  EngineOptions options_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<JobService> jobs_;
-  net::io_context io_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{io_.get_executor()};
-  std::vector<std::thread> threads_;
 };
 
 TEST_F(JobServiceTest, SubmitAppliesDefaultsAndValidates) {
