@@ -53,6 +53,18 @@ NewJob bench_job(std::string_view queue) {
   return job;
 }
 
+// Inserts `count` jobs of `queue` at once and waits for every answer, counting the failed ones.
+void insert_in_flight(JobStore& store, std::string_view queue, int count, std::atomic<int>& errors) {
+  Latch latch(count);
+  for (int i = 0; i < count; ++i) {
+    store.insert(bench_job(queue), kNow, [&](Result<InsertOutcome> r) {
+      if (!r) ++errors;
+      latch.arrive();
+    });
+  }
+  latch.wait();
+}
+
 // Submits with `range(0)` inserts in flight, as concurrent clients would.
 void BM_PostgresSubmit(benchmark::State& state) {
   metrics::Registry registry;
@@ -60,16 +72,7 @@ void BM_PostgresSubmit(benchmark::State& state) {
   if (!store) return;
   const int in_flight = static_cast<int>(state.range(0));
   std::atomic<int> errors{0};
-  for (auto _ : state) {
-    Latch latch(in_flight);
-    for (int i = 0; i < in_flight; ++i) {
-      store->insert(bench_job("bench-submit"), kNow, [&](Result<InsertOutcome> r) {
-        if (!r) ++errors;
-        latch.arrive();
-      });
-    }
-    latch.wait();
-  }
+  for (auto _ : state) insert_in_flight(*store, "bench-submit", in_flight, errors);
   state.SetItemsProcessed(state.iterations() * in_flight);
   state.counters["errors"] = errors.load();
   store->close();
@@ -85,14 +88,7 @@ void BM_PostgresCycle(benchmark::State& state) {
   const int in_flight = static_cast<int>(state.range(0));
   std::atomic<int> errors{0};
   for (auto _ : state) {
-    Latch submitted(in_flight);
-    for (int i = 0; i < in_flight; ++i) {
-      store->insert(bench_job("bench-cycle"), kNow, [&](Result<InsertOutcome> r) {
-        if (!r) ++errors;
-        submitted.arrive();
-      });
-    }
-    submitted.wait();
+    insert_in_flight(*store, "bench-cycle", in_flight, errors);
     Latch completed(in_flight);
     for (int i = 0; i < in_flight; ++i) {
       // The completion is queued from the lease's callback, on the writer thread, like a worker's
